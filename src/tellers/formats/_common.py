@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..errors import FormatError
 
-__all__ = ["parse_int", "read_text"]
+__all__ = ["parse_int", "read_text", "split_lines"]
 
 
 def read_text(path: str | Path) -> str:
@@ -20,15 +20,19 @@ def read_text(path: str | Path) -> str:
         raise FormatError("is a directory, not a file", path=p) from None
     except OSError as e:
         raise FormatError(f"cannot read: {e.strerror}", path=p) from None
+    # Strip the BOM by hand: the utf-8-sig codec reports error offsets relative to the text
+    # after the BOM, which would misplace the bad byte and its line.
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
-        text = data.decode("utf-8-sig")
+        text = data[start:].decode("utf-8")
     except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
+        offset = start + e.start
+        line = len(split_lines(data[:offset].decode("utf-8", "replace")))
         raise FormatError(
-            f"not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})", path=p, line=line
+            f"not valid UTF-8 (byte 0x{data[offset]:02x} at offset {offset})", path=p, line=line
         ) from None
     if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
+        line = len(split_lines(text[: text.index("\x00")]))
         raise FormatError("contains a NUL byte: not a text file", path=p, line=line)
     if not text.strip():
         raise FormatError("file is empty", path=p, line=1)
@@ -46,3 +50,10 @@ def parse_int(token: str, what: str, *, path: str | Path, line: int, minimum: in
     if value < minimum:
         raise FormatError(f"{what} {value} is below {minimum}", path=path, line=line)
     return value
+
+
+def split_lines(text: str) -> list[str]:
+    """Split text at ``\\n``, ``\\r\\n`` or ``\\r`` only, so line numbers match what editors show."""
+    # str.splitlines also splits at form feeds, U+2028 and other rare separators, which would
+    # make the line numbers in error messages disagree with the file.
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

@@ -1,0 +1,65 @@
+"""Tie-breaking shared by the methods: look back through earlier stages, then draw lots.
+
+Strategies here take the tied set and return the chosen candidate with a :class:`TieBreak`
+record, so every tie in a result says how it was decided.  Randomness comes in as a seeded
+:class:`random.Random` owned by the count, never module state, so a count can be repeated.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .._types import CandidateIndex
+from ..model import TieBreak, TieMethod
+
+__all__ = ["Lot", "break_by_history"]
+
+
+@dataclass
+class Lot:
+    """The count's own random source for drawing lots, with the seed it was started from."""
+
+    seed: int
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)
+
+    def draw(self, tied: Sequence[CandidateIndex]) -> CandidateIndex:
+        """Draw one of ``tied`` (sorted first, so the draw depends only on the seed)."""
+        return self._rng.choice(sorted(tied))
+
+
+def break_by_history(
+    tied: Sequence[CandidateIndex],
+    history: Sequence[Sequence[int]],
+    *,
+    lowest: bool,
+    purpose: str,
+    lot: Lot,
+) -> tuple[CandidateIndex, TieBreak | None]:
+    """Choose among ``tied`` by the most recent earlier stage at which their totals differed.
+
+    ``history`` holds every earlier stage's totals, oldest first.  At the most recent stage
+    where the tied candidates' totals were not all equal, those with the lowest (or highest)
+    total stay in contention; if several still tie, earlier stages are consulted in turn.  When
+    all stages are equal the choice is made by lot.  This is SSI 2007/42 rules 49(2)-(3) and
+    51(2); UK party AV rules decide ties by "the previous round" the same way.
+    """
+    if len(tied) == 1:
+        return tied[0], None
+    contenders = sorted(tied)
+    for stage in range(len(history) - 1, -1, -1):
+        totals = history[stage]
+        values = {totals[c] for c in contenders}
+        if len(values) == 1:
+            continue
+        pick = min(values) if lowest else max(values)
+        contenders = [c for c in contenders if totals[c] == pick]
+        if len(contenders) == 1:
+            return contenders[0], TieBreak(
+                frozenset(tied), contenders[0], purpose, TieMethod.EARLIER_ROUND, round=stage + 1
+            )
+    chosen = lot.draw(contenders)
+    return chosen, TieBreak(frozenset(tied), chosen, purpose, TieMethod.LOT, seed=lot.seed)

@@ -1,0 +1,1 @@
+"""Checks of tellers' counts against official declarations and peer programs' results."""

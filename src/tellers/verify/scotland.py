@@ -1,0 +1,317 @@
+"""Check Scottish STV counts against the official 2022 council results, stage by stage.
+
+The official file (``scotland/official-results-2022.csv``, Democracy Club, CC-BY-SA 4.0) has one
+row per candidate: first preferences, then ``transfersNN``/``total_votesNN`` for each stage NN.
+Each ballot file is matched to its ward by the candidates' surnames (the files spell names
+differently: ``Jennifer BONSELL`` against ``Jennifer Bonsell``, hyphens dropped or added), then
+every stage total is compared at the precision the council printed: five decimal places, or two
+for councils that rounded (half up) to two.  A ward whose ballot file already disagrees with the
+declared first preferences cannot match and is reported as such.  When a printed figure does not
+match, the official row's own arithmetic is checked: if the row's previous total plus its
+transfer is not its printed total, the printed figure is a transcription error and the report
+says so with the numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+
+from ..errors import FormatError, VerificationError
+from ..model import Election, Result
+
+__all__ = ["OfficialWard", "WardCheck", "check_ward", "load_official", "match_ward", "render"]
+
+MATCH = "match"
+MISMATCH = "MISMATCH"
+DATA_DIFFERS = "ballot data differs from declaration"
+NO_STAGES = "not checked: no stage data"
+NOT_FOUND = "not checked: ward not in official file"
+UNREADABLE = "not checked: ballot file unreadable"
+
+
+@dataclass(frozen=True)
+class OfficialCandidate:
+    """One official row: the name, outcome, and the printed figures as text."""
+
+    name: str
+    party: str
+    status: str
+    first_prefs: str
+    transfers: tuple[str, ...]
+    totals: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OfficialWard:
+    """The official declaration for one ward."""
+
+    council: str
+    ward: str
+    seats: int
+    quota: str
+    valid: str
+    candidates: tuple[OfficialCandidate, ...]
+
+    @property
+    def nstages(self) -> int:
+        """Number of stages printed (first preferences count as stage 1)."""
+        printed = [
+            i for i in range(len(self.candidates[0].totals))
+            if any(c.totals[i].strip() for c in self.candidates)
+        ]
+        return 1 + (max(printed) + 1 if printed else 0)
+
+    @property
+    def label(self) -> str:
+        """``Council / Ward``."""
+        return f"{self.council} / {self.ward}"
+
+
+@dataclass
+class WardCheck:
+    """The outcome of checking one ballot file against its declaration."""
+
+    file: str
+    ward: str
+    status: str
+    stages_official: int = 0
+    stages_ours: int = 0
+    detail: str = ""
+    elected_match: bool | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _surname(name: str) -> str:
+    return re.sub(r"[^a-z]", "", name.split()[-1].lower()) if name.split() else ""
+
+
+def _letters(name: str) -> str:
+    return re.sub(r"[^a-z]", "", name.lower())
+
+
+def load_official(path: str | Path) -> list[OfficialWard]:
+    """Read the official results CSV into wards."""
+    p = Path(path)
+    try:
+        with p.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+    except FileNotFoundError:
+        raise VerificationError(f"{p}: official results file not found") from None
+    if not rows:
+        raise VerificationError(f"{p}: no rows")
+    stage_keys = sorted(k[len("total_votes") :] for k in rows[0] if k.startswith("total_votes"))
+    groups: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
+    for r in rows:
+        if r["contested"].strip() == "1":
+            groups[(r["council_name"], r["ward_name"])].append(r)
+    wards = []
+    for (council, ward), rs in groups.items():
+        cands = tuple(
+            OfficialCandidate(
+                name=r["name"],
+                party=r["party_name"],
+                status=r["status"],
+                first_prefs=r["first_prefs"],
+                transfers=tuple(r[f"transfers{k}"] for k in stage_keys),
+                totals=tuple(r[f"total_votes{k}"] for k in stage_keys),
+            )
+            for r in rs
+        )
+        wards.append(
+            OfficialWard(council, ward, int(rs[0]["seats"]), rs[0]["quota"], rs[0]["valid_poll"], cands)
+        )
+    return wards
+
+
+def match_ward(election: Election, wards: Sequence[OfficialWard]) -> OfficialWard | None:
+    """Return the official ward whose candidates' surnames best match the election's."""
+    ours = {_surname(n) for n in election.names}
+
+    def score(w: OfficialWard) -> float:
+        theirs = {_surname(c.name) for c in w.candidates}
+        return len(ours & theirs) / len(ours | theirs)
+
+    best = max(wards, key=score, default=None)
+    if best is None or score(best) < 0.5:
+        return None
+    return best
+
+
+def _map_candidates(election: Election, ward: OfficialWard) -> dict[int, int]:
+    """Map official candidate positions to the election's candidate indices."""
+    names = election.names
+    mapping: dict[int, int] = {}
+    for j, oc in enumerate(ward.candidates):
+        def sim(i: int, oc: OfficialCandidate = oc) -> tuple[bool, float]:
+            same = _surname(names[i]) == _surname(oc.name)
+            return same, difflib.SequenceMatcher(None, _letters(names[i]), _letters(oc.name)).ratio()
+
+        mapping[j] = max((i for i in range(len(names)) if i not in mapping.values()), key=sim)
+    return mapping
+
+
+def _dec(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.strip())
+    except InvalidOperation:
+        return None
+
+
+def _places(ward: OfficialWard) -> int:
+    """Return how many decimal places the council printed (5, or 2 for councils that rounded)."""
+    most = 0
+    for c in ward.candidates:
+        for v in (*c.totals, *c.transfers):
+            if "." in v:
+                most = max(most, len(v.strip().split(".")[1]))
+    return 5 if most > 2 else 2
+
+
+def _printed_places(text: str) -> int:
+    """Return the places to compare a printed figure at.
+
+    The official file prints most figures to five places with trailing zeros dropped
+    (``2.9946``), but rounds some totals to two and keeps the zeros (``1221.10``): exactly two
+    printed decimals therefore means "rounded to two", anything else is exact.
+    """
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return 2 if decimals == 2 else 5
+
+
+def _at(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _row_arithmetic(oc: OfficialCandidate, stage: int) -> str:
+    """Explain a printed total that its own row contradicts, or return ''."""
+    prev_text = oc.first_prefs if stage == 2 else oc.totals[stage - 3]
+    prev, tr, tot = _dec(prev_text), _dec(oc.transfers[stage - 2]), _dec(oc.totals[stage - 2])
+    if tot is None:
+        return f"the official file prints {oc.totals[stage - 2]!r}, which is not a number"
+    if prev is not None and tr is not None and prev + tr != tot:
+        return (
+            f"the official row does not add up: stage {stage - 1} total {prev} + transfer {tr} "
+            f"= {prev + tr}, but it prints {tot}"
+        )
+    return ""
+
+
+def check_ward(
+    election: Election, result: Result, ward: OfficialWard, *, file: str
+) -> WardCheck:
+    """Compare one count with its declaration, stage by stage."""
+    check = WardCheck(file=file, ward=ward.label, status=MATCH, stages_ours=len(result.rounds))
+    m = _map_candidates(election, ward)
+    first = result.rounds[0].tallies
+    for j, oc in enumerate(ward.candidates):
+        declared = _dec(oc.first_prefs)
+        if declared != first[m[j]]:
+            check.status = DATA_DIFFERS
+            check.detail = (
+                f"first differing candidate {oc.name}: declared {oc.first_prefs}, "
+                f"ballot file {first[m[j]].normalize():f}"
+            )
+            return check
+    if len(ward.candidates) != len(election.candidates):
+        check.notes.append(
+            f"ballot file has {len(election.candidates)} candidates, declaration "
+            f"{len(ward.candidates)}"
+        )
+    elected_official = {m[j] for j, oc in enumerate(ward.candidates) if oc.status == "Elected"}
+    check.elected_match = elected_official == set(result.elected)
+    check.stages_official = ward.nstages
+    if check.stages_official == 1 and len(result.rounds) > 1:
+        check.status = NO_STAGES
+        check.detail = "elected set " + ("matches" if check.elected_match else "DIFFERS")
+        if not check.elected_match:
+            check.status = MISMATCH
+        return check
+    places = _places(ward)
+    for stage in range(2, check.stages_official + 1):
+        if stage > len(result.rounds):
+            check.status = MISMATCH
+            check.detail = f"official sheet has {check.stages_official} stages, ours {len(result.rounds)}"
+            return check
+        ours = result.rounds[stage - 1].tallies
+        for j, oc in enumerate(ward.candidates):
+            printed = oc.totals[stage - 2].strip()
+            mine = _at(ours[m[j]], _printed_places(printed))
+            if not printed and mine == 0:
+                continue
+            value = _dec(printed)
+            if value is not None and value == mine:
+                continue
+            check.status = MISMATCH
+            why = _row_arithmetic(oc, stage)
+            check.detail = (
+                f"stage {stage}, {oc.name}: official {printed or '(blank)'}, ours {mine}"
+                + (f"; {why}" if why else "")
+            )
+            return check
+    if len(result.rounds) != check.stages_official:
+        check.status = MISMATCH
+        check.detail = f"official sheet has {check.stages_official} stages, ours {len(result.rounds)}"
+        return check
+    if not check.elected_match:
+        check.status = MISMATCH
+        check.detail = "elected set differs"
+    if places == 2:
+        check.notes.append("council printed 2 decimal places; compared at 2 (half up)")
+    return check
+
+
+def verify_files(
+    files: Iterable[Path],
+    official: Sequence[OfficialWard],
+    *,
+    count: Callable[[Election], Result],
+    read: Callable[[Path], Election],
+    root: Path,
+    progress: Callable[[Path], None] | None = None,
+) -> list[WardCheck]:
+    """Count and check every file; a ward matched twice is reported against the better file."""
+    checks: list[WardCheck] = []
+    for path in files:
+        if progress is not None:
+            progress(path)
+        rel = str(path.relative_to(root))
+        try:
+            election = read(path)
+        except FormatError as e:
+            checks.append(WardCheck(rel, "", UNREADABLE, detail=str(e)))
+            continue
+        ward = match_ward(election, official)
+        if ward is None:
+            checks.append(WardCheck(rel, election.title, NOT_FOUND))
+            continue
+        checks.append(check_ward(election, count(election), ward, file=rel))
+    return checks
+
+
+def render(title: str, sections: Sequence[tuple[str, Sequence[WardCheck]]], preamble: str) -> str:
+    """Render the verification table as Markdown, totals first."""
+    out = [f"# {title}", "", preamble.strip(), ""]
+    for heading, checks in sections:
+        totals: dict[str, int] = defaultdict(int)
+        for c in checks:
+            totals[c.status] += 1
+        out += [f"## {heading}", "", "| result | wards |", "|---|---:|"]
+        for status in (MATCH, MISMATCH, DATA_DIFFERS, NO_STAGES, NOT_FOUND, UNREADABLE):
+            if totals.get(status):
+                out.append(f"| {status} | {totals[status]} |")
+        out.append(f"| **all files** | **{len(checks)}** |")
+        out += ["", "| file | ward | stages (official / ours) | result | detail |", "|---|---|---|---|---|"]
+        for c in sorted(checks, key=lambda c: (c.status == MATCH, c.file)):
+            detail = "; ".join(x for x in [c.detail, *c.notes] if x).replace("|", "\\|")
+            out.append(
+                f"| {c.file} | {c.ward} | {c.stages_official} / {c.stages_ours} | {c.status} | {detail} |"
+            )
+        out.append("")
+    return "\n".join(out)
