@@ -21,6 +21,7 @@ from ._types import CandidateIndex, Preferences, Rank, Ranking
 from .errors import InputError
 
 __all__ = [
+    "Action",
     "Ballot",
     "Candidate",
     "Decision",
@@ -161,6 +162,15 @@ class Outcome(enum.StrEnum):
     EXCLUDED = "excluded"
 
 
+class Action(enum.StrEnum):
+    """What a stage did."""
+
+    FIRST = "first preferences"
+    SURPLUS = "surplus"
+    EXCLUSION = "exclusion"
+    RECOUNT = "recount"
+
+
 class TieMethod(enum.StrEnum):
     """How a tie was broken."""
 
@@ -194,7 +204,8 @@ class Decision:
 class Round:
     """The state after one stage of the count.
 
-    ``tallies`` and ``transfers`` are indexed like the election's candidates; ``exhausted`` is
+    ``action`` says what the stage did (first preferences, a surplus, an exclusion) and
+    ``subjects`` whose votes it transferred.  ``tallies`` and ``transfers`` are indexed like the election's candidates; ``exhausted`` is
     the running total of non-transferable votes, ``loss`` the running total lost to rounding.
     """
 
@@ -207,6 +218,8 @@ class Round:
     loss: Decimal = Decimal(0)
     exhausted_transfer: Decimal = Decimal(0)
     loss_transfer: Decimal = Decimal(0)
+    action: Action = Action.FIRST
+    subjects: tuple[CandidateIndex, ...] = ()
 
     @property
     def elected(self) -> tuple[CandidateIndex, ...]:

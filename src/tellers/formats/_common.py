@@ -53,7 +53,7 @@ def parse_int(token: str, what: str, *, path: str | Path, line: int, minimum: in
 
 
 def split_lines(text: str) -> list[str]:
-    """Split text at ``\\n``, ``\\r\\n`` or ``\\r`` only, so line numbers match what editors show."""
+    """Split text at ``\\n``, ``\\r\\n`` or ``\\r`` only, as editors number lines."""
     # str.splitlines also splits at form feeds, U+2028 and other rare separators, which would
     # make the line numbers in error messages disagree with the file.
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

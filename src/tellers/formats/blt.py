@@ -13,12 +13,14 @@ Layout::
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from .._types import Rank, Ranking
 from ..errors import FormatError
 from ..model import Candidate, Election
-from ._common import parse_int, read_text
+from ._common import parse_int, read_text, split_lines
 
 __all__ = ["dumps", "load", "loads", "write"]
 
@@ -28,11 +30,22 @@ def load(path: str | Path) -> Election:
     return loads(read_text(path), path=path)
 
 
+# Some Scottish files quote name and party separately; others double the inner quotes.
+_NAME_AND_PARTY = re.compile(r'"((?:[^"]|"")*)"\s+"((?:[^"]|"")*)"')
+# The Glasgow 2007 files give the names only as PrefLib-style comment lines.
+_ALTERNATIVE_NAME = re.compile(r"#\s*ALTERNATIVE NAME\s+(\d+)\s*:(.*)", re.IGNORECASE)
+
+
 def _unquote(text: str, *, path: str | Path, line: int) -> str:
     """Undo BLT quoting: strip the outer quotes and undouble the inner ones."""
     s = text.strip()
     if not s.startswith('"'):
         return s
+    pair = _NAME_AND_PARTY.fullmatch(s)
+    if pair:
+        # Read '"Name" "Party"' as the doubled-quote files spell it: 'Name "Party"'.
+        name, party = (g.replace('""', '"') for g in pair.groups())
+        return f'{name} "{party}"'
     if len(s) < 2 or not s.endswith('"'):
         raise FormatError(f"unterminated quoted name {s!r}", path=path, line=line)
     inner = s[1:-1]
@@ -43,20 +56,28 @@ def _unquote(text: str, *, path: str | Path, line: int) -> str:
 
 
 def _party(name: str) -> str:
-    """Return the party the Scottish BLT files embed in a name as a quoted suffix."""
-    if name.endswith('"') and name.count('"') >= 2:
-        return name[name.index('"') + 1 : -1]
-    return ""
+    """Return the party the Scottish BLT files embed in a name as a final quoted part.
+
+    Two spellings occur: ``Vish ARCHER "Con"`` and ``"Kevin T BLADES" "Independent"``.
+    """
+    parts: list[str] = re.findall(r'"([^"]*)"', name)
+    if not parts or not name.endswith('"'):
+        return ""
+    if name.startswith('"') and len(parts) < 2:
+        return ""
+    return parts[-1]
 
 
-def loads(text: str, *, path: str | Path = "<string>") -> Election:  # noqa: C901
+def loads(text: str, *, path: str | Path = "<string>") -> Election:
     """Parse BLT text; errors name ``path`` and the line."""
-    lines = [(i + 1, ln.strip()) for i, ln in enumerate(text.lstrip("\ufeff").splitlines())]
-    lines = [(n, s) for n, s in lines if s and not s.startswith("#")]
-    if not lines:
+    numbered = [(i + 1, ln.strip()) for i, ln in enumerate(split_lines(text.lstrip("\ufeff")))]
+    numbered = [(n, s) for n, s in numbered if s]
+    if not any(not s.startswith("#") for _, s in numbered):
         raise FormatError("file is empty", path=path, line=1)
+    # Comments are dropped everywhere except where they carry candidate names.
+    lines = [(n, s) for n, s in numbered if not s.startswith("#") or _ALTERNATIVE_NAME.match(s)]
     it = iter(lines)
-    n0, head = next(it)
+    n0, head = next((n, s) for n, s in it if not s.startswith("#"))
     parts = head.split()
     if len(parts) != 2:
         raise FormatError(
@@ -84,6 +105,8 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:  # noqa: C90
 
     for lineno, s in it:
         last = lineno
+        if s.startswith("#"):
+            continue
         if s.startswith("["):
             if not s.endswith("]"):
                 raise FormatError(f"unterminated option line {s!r}", path=path, line=lineno)
@@ -93,9 +116,9 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:  # noqa: C90
             key, args = words[0], words[1:]
             options[key] = " ".join(args)
             if key == "nick":
-                if len(args) != ncand:
+                if len(args) != ncand or len(set(args)) != ncand:
                     raise FormatError(
-                        f"[nick] gives {len(args)} nicknames for {ncand} candidates",
+                        f"[nick] must give {ncand} different nicknames, one per candidate",
                         path=path,
                         line=lineno,
                     )
@@ -106,7 +129,13 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:  # noqa: C90
         toks = s.split()
         if toks[0].startswith("-") and toks[0] != "-" and not rankings:
             for t in toks:
-                withdrawn.add(candidate(t.lstrip("-"), lineno))
+                if not t.startswith("-"):
+                    raise FormatError(
+                        f"withdrawn candidates must all be negative, found {t!r}",
+                        path=path,
+                        line=lineno,
+                    )
+                withdrawn.add(candidate(t[1:], lineno))
             continue
         if toks == ["0"]:
             ended = True
@@ -116,7 +145,7 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:  # noqa: C90
             if not toks:
                 raise FormatError("ballot line has an id but no weight", path=path, line=lineno)
         weight = parse_int(toks[0], "ballot weight", path=path, line=lineno)
-        if toks[-1] != "0":
+        if toks[-1] != "0" or len(toks) < 2:
             raise FormatError("ballot line must end with 0", path=path, line=lineno)
         ranks: list[Rank] = []
         for tok in toks[1:-1]:
@@ -131,20 +160,28 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:  # noqa: C90
         )
 
     names: list[str] = []
-    for _ in range(ncand):
-        try:
-            lineno, s = next(it)
-        except StopIteration:
-            raise FormatError(
-                f"file ends after {len(names)} of {ncand} candidate names", path=path, line=last
-            ) from None
-        last = lineno
-        names.append(_unquote(s, path=path, line=lineno))
-    title = ""
     for lineno, s in it:
-        if title:
-            raise FormatError(f"unexpected text after the title: {s!r}", path=path, line=lineno)
-        title = _unquote(s, path=path, line=lineno)
+        last = lineno
+        alt = _ALTERNATIVE_NAME.match(s)
+        if alt:
+            if int(alt[1]) != len(names) + 1:
+                raise FormatError(
+                    f"expected the name of candidate {len(names) + 1}, found {s!r}",
+                    path=path,
+                    line=lineno,
+                )
+            names.append(alt[2].strip())
+        elif s.startswith("#"):
+            continue
+        else:
+            names.append(_unquote(s, path=path, line=lineno))
+        if len(names) == ncand:
+            break
+    if len(names) < ncand:
+        raise FormatError(
+            f"file ends after {len(names)} of {ncand} candidate names", path=path, line=last
+        )
+    title = _title(it, path=path)
     if len(set(names)) != len(names):
         dup = next(n for n in names if names.count(n) > 1)
         raise FormatError(f"candidate name {dup!r} appears twice", path=path, line=last)
@@ -152,6 +189,38 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:  # noqa: C90
     return Election.from_rankings(
         cands, rankings, seats=seats, title=title, source=str(path), options=options
     )
+
+
+def _title(lines: Iterator[tuple[int, str]], *, path: str | Path) -> str:
+    """Read the title and check what follows it.
+
+    Droop allows a quoted title to be followed by a quoted source and a quoted comment, then
+    ignores unquoted text (the CfER and ERS test files end with notes).  An unquoted title (the
+    Scottish files give the bare ward name) must end the file, and so must the comment: more
+    text there most likely means the header gave too few candidates.
+    """
+    title = ""
+    quoted = 0
+    for lineno, s in lines:
+        if s.startswith("#"):
+            continue
+        if not quoted:
+            if title:
+                raise FormatError(f"unexpected text after the title: {s!r}", path=path, line=lineno)
+            title = _unquote(s, path=path, line=lineno)
+            quoted = int(s.startswith('"'))
+        elif not s.startswith('"'):
+            break
+        elif quoted == 3:
+            raise FormatError(
+                f"unexpected text after the title, source and comment: {s!r}",
+                path=path,
+                line=lineno,
+            )
+        else:
+            _unquote(s, path=path, line=lineno)
+            quoted += 1
+    return title
 
 
 def _quote(s: str) -> str:

@@ -3,9 +3,9 @@
 Layout (see ``shared/data/README.md``)::
 
     <ward number> <ward name>
-    <seats> <candidates> <ballot lines> <valid votes>     seats FIRST
-    Name, Party                                           one line per candidate
-    <weight> r1 r2 ... rN                                 ri = rank given to candidate i, 0 = unranked
+    <seats> <candidates> <ballot lines> <valid votes>    seats FIRST
+    Name, Party                                          one line per candidate
+    <weight> r1 r2 ... rN                                ri = rank given to candidate i (0: none)
 
 A few files quote instead: ``"Name" "Party"``.  The declared line count and valid vote total
 are checked, so a truncated file is an error rather than a smaller election.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Election, Result
-from . import scottish
+from . import av, fptp, scottish
 from .base import MethodInfo, Registry
 
 __all__ = ["REGISTRY", "count", "get"]
@@ -15,6 +15,23 @@ REGISTRY.add(
         "STV as the Scottish Local Government Elections Order 2007 rules 45-52 prescribe",
         scottish.count,
         aliases=("scottish", "scotland", "scottish_stv"),
+    )
+)
+REGISTRY.add(
+    MethodInfo(
+        "fptp",
+        "First past the post: the candidates with the most first-preference votes",
+        fptp.count,
+        aliases=("plurality", "first-past-the-post"),
+    )
+)
+REGISTRY.add(
+    MethodInfo(
+        "av",
+        "Alternative vote for one seat: exclude the lowest until one has a majority",
+        av.count,
+        aliases=("irv", "alternative-vote", "instant-runoff"),
+        single_winner=True,
     )
 )
 

@@ -35,13 +35,13 @@ non-transferable papers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from .._types import CandidateIndex, Preferences
 from ..arithmetic import FixedPoint, Rounding
 from ..errors import ConfigurationError
-from ..model import Decision, Election, Outcome, Result, Round
+from ..model import Action, Decision, Election, Outcome, Result, Round
 from ._ties import Lot, break_by_history
 from .base import resolve_seats, strict_preferences
 
@@ -155,7 +155,13 @@ def count(election: Election, *, seats: int | None = None, seed: int = 0) -> Res
     rounds: list[Round] = []
 
     def record(
-        transfers: list[int], note: str, decisions: list[Decision], nontr: int, loss: int
+        transfers: list[int],
+        note: str,
+        decisions: list[Decision],
+        nontr: int,
+        loss: int,
+        action: Action = Action.FIRST,
+        subject: CandidateIndex | None = None,
     ) -> None:
         state.history.append(list(state.totals))
         decisions = decisions + state.elect_reached()
@@ -170,6 +176,8 @@ def count(election: Election, *, seats: int | None = None, seed: int = 0) -> Res
                 loss=fp.decimal(state.loss),
                 exhausted_transfer=fp.decimal(nontr),
                 loss_transfer=fp.decimal(loss),
+                action=action,
+                subjects=() if subject is None else (subject,),
             )
         )
 
@@ -188,17 +196,7 @@ def count(election: Election, *, seats: int | None = None, seed: int = 0) -> Res
             )
             state.elected.extend(order)
             state.continuing.clear()
-            rounds[-1] = Round(
-                number=last.number,
-                tallies=last.tallies,
-                transfers=last.transfers,
-                exhausted=last.exhausted,
-                decisions=last.decisions + deemed,
-                note=last.note,
-                loss=last.loss,
-                exhausted_transfer=last.exhausted_transfer,
-                loss_transfer=last.loss_transfer,
-            )
+            rounds[-1] = replace(last, decisions=last.decisions + deemed)
             break
         if state.pending:
             # [49(1)] highest surplus first; [49(2)-(3)] ties by the most recent unequal stage.
@@ -227,7 +225,7 @@ def count(election: Election, *, seats: int | None = None, seed: int = 0) -> Res
             note += f"transfer value {tvs}"
             if tie is not None:
                 note += f"; equal surpluses: {tie.method} [49]"
-            record(transfers, note, [], nontr, loss)
+            record(transfers, note, [], nontr, loss, Action.SURPLUS, c)
             continue
         # [50(1)] exclude the continuing candidate with the fewest votes; [51] ties.
         low = min(state.totals[c] for c in state.continuing)
@@ -244,7 +242,15 @@ def count(election: Election, *, seats: int | None = None, seed: int = 0) -> Res
         state.exhausted += nontr
         reason = "fewest votes [50]" if tie is None else f"fewest votes, tie broken by {tie.method} [51]"
         excl = Decision(c, Outcome.EXCLUDED, reason, tie)
-        record(transfers, f"Exclusion of {election.candidates[c].name}", [excl], nontr, 0)
+        record(
+            transfers,
+            f"Exclusion of {election.candidates[c].name}",
+            [excl],
+            nontr,
+            0,
+            Action.EXCLUSION,
+            c,
+        )
 
     return Result(
         method="scottish-stv",

@@ -1,0 +1,149 @@
+"""The ``tellers`` command line: count ballot files and verify counts against official results.
+
+Exit codes: 0 success, 2 bad input (the message names file, line and problem), 1 a verification
+that found mismatches.  No output file is written unless the whole job succeeded.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from . import __version__
+from .errors import TellersError
+from .formats import read
+from .methods import REGISTRY
+from .methods import count as run_count
+from .report import render_text, to_csv, to_json
+
+app = typer.Typer(
+    name="tellers",
+    help="Exact election counts: FPTP, AV and statutory STV, round by round.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class OutputFormat(enum.StrEnum):
+    """How ``tellers count`` renders a result."""
+
+    TEXT = "text"
+    JSON = "json"
+    CSV = "csv"
+
+
+def _fail(message: str) -> typer.Exit:
+    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}", markup=True)
+    return typer.Exit(2)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file, so a failure leaves nothing behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@app.command()
+def count(
+    files: Annotated[list[Path], typer.Argument(help="Ballot files (BLT, .dat, .soi, .toi, CSV, JSON).")],
+    method: Annotated[str, typer.Option("--method", "-m", help="Counting method.")] = "scottish-stv",
+    seats: Annotated[int | None, typer.Option(help="Seats to fill (default: the file's).")] = None,
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.TEXT,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed for any tie decided by lot (recorded).")] = 0,
+    input_format: Annotated[str | None, typer.Option(help="Input format, if not the suffix's.")] = None,
+    width: Annotated[int | None, typer.Option(help="Page width for the text table.")] = None,
+) -> None:
+    """Count ballot files and print the stage table, JSON or CSV."""
+    try:
+        info = REGISTRY.get(method)
+        results = [
+            run_count(read(f, input_format), info.name, seats=seats, seed=seed) for f in files
+        ]
+    except TellersError as e:
+        raise _fail(str(e)) from None
+    console = Console(highlight=False)
+    if output is OutputFormat.JSON:
+        text = (
+            to_json(results[0]) + "\n"
+            if len(results) == 1
+            else "".join(to_json(r, indent=None) + "\n" for r in results)
+        )
+    elif output is OutputFormat.CSV:
+        text = "\n".join(to_csv(r) for r in results)
+    elif out is None and console.is_terminal:
+        for r in results:
+            console.print(render_text(r, width=width or console.width, color=True), end="")
+        return
+    else:
+        text = "\n".join(render_text(r, width=width or 120) for r in results)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        _write_atomically(out, text)
+
+
+@app.command()
+def methods() -> None:
+    """List the counting methods and their aliases."""
+    console = Console(highlight=False)
+    for m in REGISTRY.all():
+        aliases = f" (also: {', '.join(m.aliases)})" if m.aliases else ""
+        console.print(f"[bold]{m.name}[/]{aliases}\n    {m.summary}")
+
+
+@app.command()
+def verify(
+    dataset: Annotated[str, typer.Argument(help="What to verify: scotland-2022.")],
+    data: Annotated[Path, typer.Option(help="The shared data folder.")] = Path("../shared/data"),
+    out: Annotated[Path | None, typer.Option(help="Where to write the Markdown table.")] = None,
+) -> None:
+    """Count every ward of a published election and compare every stage with the declaration."""
+    from .verify import scotland
+
+    if dataset != "scotland-2022":
+        raise _fail(f"unknown data set {dataset!r}; choose scotland-2022")
+    try:
+        report, ok = scotland.verify_2022(data, progress=sys.stderr.isatty())
+    except TellersError as e:
+        raise _fail(str(e)) from None
+    target = out or Path("docs/verification/scotland-2022.md")
+    _write_atomically(target, report)
+    Console(stderr=True).print(f"wrote {target}")
+    raise typer.Exit(0 if ok else 1)
+
+
+def version_callback(value: bool) -> None:
+    """Print the version and stop."""
+    if value:
+        print(f"tellers {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Exact election counts: FPTP, AV and statutory STV, round by round."""
+
+
+def main() -> None:
+    """Run the command line."""
+    app()

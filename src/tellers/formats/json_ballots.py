@@ -1,0 +1,345 @@
+"""A JSON election file: candidates by name, merged ballots as rankings of names.
+
+Layout::
+
+    {
+      "title": "Committee 2024",                   optional; default: the file name
+      "seats": 3,                                  optional; a whole number >= 1, or null
+      "options": {"tie": "3 2 1"},                 optional; strings, as BLT option lines give
+      "candidates": [
+        {"name": "Alice", "party": "Red", "withdrawn": false},   party, withdrawn optional
+        "Bob"                                      shorthand for {"name": "Bob"}
+      ],
+      "ballots": [
+        {"ranking": [["Alice"], ["Bob", "Carol"], []], "count": 3},
+        {"ranking": ["Bob", "Alice"]}              count defaults to 1; "Bob" is ["Bob"]
+      ]
+    }
+
+Each rank lists the candidates marked at that place: ``[]`` is a skipped rank, several names an
+equal ranking.  Ranks are kept exactly as written, so an election written by :func:`dumps`
+reads back equal.  Keys other than these are an error (a misspelt key would otherwise be
+silently ignored), and so is a key given twice.  The reader is a small JSON parser of its own
+so that every error can name the line it is on.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from .._types import CandidateIndex, Rank, Ranking
+from ..errors import FormatError
+from ..model import Candidate, Election
+from ._common import read_text, split_lines
+
+__all__ = ["dumps", "load", "loads", "write"]
+
+_WS = re.compile(r"[ \t\n\r]*")
+_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\.)*"', re.DOTALL)
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_MAX_DEPTH = 64
+_MAX_DIGITS = 4000
+
+
+class _Obj(dict[str, Any]):
+    """A JSON object that remembers its line and the line of each key."""
+
+    line: int
+    key_lines: dict[str, int]
+
+
+class _Arr(list[Any]):
+    """A JSON array that remembers its line."""
+
+    line: int
+
+
+class _Parser:
+    """Parse JSON text into plain values, objects and arrays that know their lines."""
+
+    def __init__(self, text: str, path: str | Path) -> None:
+        self.text = text
+        self.path = path
+        self.breaks = [m.start() for m in re.finditer("\n", text)]
+
+    def line(self, pos: int) -> int:
+        """Return the 1-based line of a position in the text."""
+        return bisect.bisect_left(self.breaks, pos) + 1
+
+    def fail(self, problem: str, pos: int) -> FormatError:
+        """Return the error for bad JSON at ``pos``."""
+        return FormatError(f"not valid JSON: {problem}", path=self.path, line=self.line(pos))
+
+    def skip(self, pos: int) -> int:
+        """Return the position after any whitespace at ``pos``."""
+        m = _WS.match(self.text, pos)
+        return m.end() if m else pos
+
+    def document(self) -> Any:
+        """Parse the whole text as one JSON value."""
+        pos = self.skip(0)
+        value, pos = self.value(pos, 0)
+        pos = self.skip(pos)
+        if pos != len(self.text):
+            raise self.fail("text after the end of the JSON value", pos)
+        return value
+
+    def value(self, pos: int, depth: int) -> tuple[Any, int]:
+        """Parse one value starting at ``pos``; return it and the position after it."""
+        if depth > _MAX_DEPTH:
+            raise self.fail(f"nested more than {_MAX_DEPTH} deep", pos)
+        text = self.text
+        if pos >= len(text):
+            raise self.fail("file ends where a value should be", pos - 1)
+        ch = text[pos]
+        if ch == "{":
+            return self.object(pos, depth)
+        if ch == "[":
+            return self.array(pos, depth)
+        if ch == '"':
+            return self.string(pos)
+        for word, val in (("true", True), ("false", False), ("null", None)):
+            if text.startswith(word, pos):
+                return val, pos + len(word)
+        m = _NUMBER.match(text, pos)
+        if m:
+            if m[1] or m[2]:
+                return float(m[0]), m.end()
+            if len(m[0]) > _MAX_DIGITS:
+                raise self.fail("number too long", pos)
+            return int(m[0]), m.end()
+        raise self.fail(f"unexpected character {ch!r}", pos)
+
+    def string(self, pos: int) -> tuple[str, int]:
+        """Parse a string literal starting at ``pos``."""
+        m = _STRING.match(self.text, pos)
+        if not m:
+            raise self.fail("unterminated string or control character in a string", pos)
+        try:
+            value = json.loads(m[0])
+        except ValueError:
+            raise self.fail(f"bad escape in the string {m[0]!r}", pos) from None
+        assert isinstance(value, str)
+        return value, m.end()
+
+    def object(self, pos: int, depth: int) -> tuple[_Obj, int]:
+        """Parse an object starting at the ``{`` at ``pos``."""
+        obj = _Obj()
+        obj.line = self.line(pos)
+        obj.key_lines = {}
+        pos = self.skip(pos + 1)
+        if self.text.startswith("}", pos):
+            return obj, pos + 1
+        while True:
+            if not self.text.startswith('"', pos):
+                raise self.fail("expected a quoted key", pos)
+            key, after = self.string(pos)
+            if key in obj:
+                raise self.fail(f"key {key!r} given twice", pos)
+            obj.key_lines[key] = self.line(pos)
+            pos = self.skip(after)
+            if not self.text.startswith(":", pos):
+                raise self.fail("expected ':' after a key", pos)
+            obj[key], pos = self.value(self.skip(pos + 1), depth + 1)
+            pos = self.skip(pos)
+            if self.text.startswith("}", pos):
+                return obj, pos + 1
+            if not self.text.startswith(",", pos):
+                raise self.fail("expected ',' or '}' in an object", pos)
+            pos = self.skip(pos + 1)
+
+    def array(self, pos: int, depth: int) -> tuple[_Arr, int]:
+        """Parse an array starting at the ``[`` at ``pos``."""
+        arr = _Arr()
+        arr.line = self.line(pos)
+        pos = self.skip(pos + 1)
+        if self.text.startswith("]", pos):
+            return arr, pos + 1
+        while True:
+            item, pos = self.value(pos, depth + 1)
+            arr.append(item)
+            pos = self.skip(pos)
+            if self.text.startswith("]", pos):
+                return arr, pos + 1
+            if not self.text.startswith(",", pos):
+                raise self.fail("expected ',' or ']' in an array", pos)
+            pos = self.skip(pos + 1)
+
+
+class _Checker:
+    """Check parsed JSON against the election layout, naming lines in errors."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = path
+
+    def error(self, problem: str, line: int) -> FormatError:
+        """Return the error for a value that does not fit the layout."""
+        return FormatError(problem, path=self.path, line=line)
+
+    def keys(self, obj: _Obj, what: str, allowed: set[str], required: set[str]) -> None:
+        """Check an object has only the allowed keys and all the required ones."""
+        for key in obj:
+            if key not in allowed:
+                known = ", ".join(sorted(allowed))
+                raise self.error(
+                    f"unknown key {key!r} in {what} (known: {known})", obj.key_lines[key]
+                )
+        for key in sorted(required):
+            if key not in obj:
+                raise self.error(f"{what} has no {key!r}", obj.line)
+
+    def text(self, obj: _Obj, key: str, default: str) -> str:
+        """Return a string member, or ``default`` if absent."""
+        if key not in obj:
+            return default
+        value = obj[key]
+        if not isinstance(value, str):
+            raise self.error(f"{key!r} must be a string", obj.key_lines[key])
+        return value
+
+    def whole(self, obj: _Obj, key: str, default: int | None, minimum: int) -> int | None:
+        """Return a whole-number member (null allowed only if ``default`` is None)."""
+        if key not in obj or (obj[key] is None and default is None):
+            return default
+        value = obj[key]
+        line = obj.key_lines[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.error(f"{key!r} must be a whole number, not {value!r}", line)
+        if value < minimum:
+            raise self.error(f"{key!r} is {value}, below {minimum}", line)
+        return value
+
+    def candidate(self, item: Any, line: int) -> Candidate:
+        """Check one entry of ``candidates``."""
+        if isinstance(item, str):
+            return Candidate(item)
+        if not isinstance(item, _Obj):
+            raise self.error("each candidate must be an object or a name", line)
+        self.keys(item, "a candidate", {"name", "party", "withdrawn"}, {"name"})
+        name = self.text(item, "name", "")
+        party = self.text(item, "party", "")
+        withdrawn = item.get("withdrawn", False)
+        if not isinstance(withdrawn, bool):
+            raise self.error("'withdrawn' must be true or false", item.key_lines["withdrawn"])
+        return Candidate(name, party, withdrawn)
+
+    def ranking(self, value: Any, line: int, index: dict[str, CandidateIndex]) -> Ranking:
+        """Check a ballot's ``ranking`` and turn names into candidate indices."""
+        if not isinstance(value, _Arr):
+            raise self.error("'ranking' must be a list of ranks", line)
+        ranks: list[Rank] = []
+        for rank in value:
+            names = [rank] if isinstance(rank, str) else rank
+            where = rank.line if isinstance(rank, _Arr) else value.line
+            if not isinstance(names, list):
+                raise self.error("each rank must be a list of names (or one name)", where)
+            marked: list[CandidateIndex] = []
+            for name in names:
+                if not isinstance(name, str):
+                    raise self.error(f"a rank lists {name!r}, not a candidate name", where)
+                if name not in index:
+                    raise self.error(f"ballot names {name!r}, who is not a candidate", where)
+                marked.append(index[name])
+            ranks.append(tuple(marked))
+        return tuple(ranks)
+
+
+def load(path: str | Path) -> Election:
+    """Read a JSON election file."""
+    return loads(read_text(path), path=path)
+
+
+def loads(text: str, *, path: str | Path = "<string>") -> Election:
+    """Parse JSON election text; errors name ``path`` and the line."""
+    # Normalise line ends so positions map to the lines editors show.
+    text = "\n".join(split_lines(text.lstrip("\ufeff")))
+    if not text.strip():
+        raise FormatError("file is empty", path=path, line=1)
+    parser = _Parser(text, path)
+    doc = parser.document()
+    check = _Checker(path)
+    if not isinstance(doc, _Obj):
+        raise check.error("the file must hold one JSON object", parser.line(parser.skip(0)))
+    check.keys(
+        doc,
+        "the election",
+        {"title", "seats", "options", "candidates", "ballots"},
+        {"candidates", "ballots"},
+    )
+    title = check.text(doc, "title", Path(str(path)).stem)
+    seats = check.whole(doc, "seats", None, 1)
+    options: dict[str, str] = {}
+    if "options" in doc:
+        raw = doc["options"]
+        if not isinstance(raw, _Obj):
+            raise check.error("'options' must be an object of strings", doc.key_lines["options"])
+        for key in raw:
+            options[key] = check.text(raw, key, "")
+
+    cands_raw = doc["candidates"]
+    if not isinstance(cands_raw, _Arr):
+        raise check.error("'candidates' must be a list", doc.key_lines["candidates"])
+    cands: list[Candidate] = []
+    index: dict[str, CandidateIndex] = {}
+    for item in cands_raw:
+        line = item.line if isinstance(item, _Obj) else cands_raw.line
+        cand = check.candidate(item, line)
+        if cand.name in index:
+            raise check.error(f"candidate name {cand.name!r} appears twice", line)
+        index[cand.name] = len(cands)
+        cands.append(cand)
+
+    ballots_raw = doc["ballots"]
+    if not isinstance(ballots_raw, _Arr):
+        raise check.error("'ballots' must be a list", doc.key_lines["ballots"])
+    rankings: list[tuple[Ranking, int]] = []
+    for item in ballots_raw:
+        if not isinstance(item, _Obj):
+            raise check.error("each ballot must be an object", ballots_raw.line)
+        check.keys(item, "a ballot", {"ranking", "count"}, {"ranking"})
+        count = check.whole(item, "count", 1, 0)
+        assert count is not None
+        ranking = check.ranking(item["ranking"], item.key_lines["ranking"], index)
+        rankings.append((ranking, count))
+    return Election.from_rankings(
+        cands, rankings, seats=seats, title=title, source=str(path), options=options
+    )
+
+
+def _line(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def dumps(election: Election) -> str:
+    """Render an election as JSON text (the inverse of :func:`loads`), one ballot a line."""
+    names = election.names
+    out = ["{", f'  "title": {_line(election.title)},', f'  "seats": {_line(election.seats)},']
+    out.append(f'  "options": {_line(dict(election.options))},')
+    cands = [
+        _line({"name": c.name, "party": c.party, "withdrawn": c.withdrawn})
+        for c in election.candidates
+    ]
+    ballots = [
+        _line({"ranking": [[names[c] for c in rank] for rank in b.ranking], "count": b.weight})
+        for b in election.ballots
+    ]
+    for key, items, last in (("candidates", cands, False), ("ballots", ballots, True)):
+        end = "" if last else ","
+        if not items:
+            out.append(f'  "{key}": []{end}')
+            continue
+        out.append(f'  "{key}": [')
+        out.extend(f"    {item}," for item in items[:-1])
+        out.append(f"    {items[-1]}")
+        out.append(f"  ]{end}")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def write(election: Election, path: str | Path) -> None:
+    """Write an election as a JSON file."""
+    Path(path).write_text(dumps(election), encoding="utf-8")

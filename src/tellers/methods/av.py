@@ -1,0 +1,187 @@
+"""Alternative vote (instant run-off) for one seat, as UK parties count leadership ballots.
+
+Sources.  The Labour Party elects its leader and deputy leader under Chapter 4, Clause II of its
+Rule Book ("Procedural rules for elections for national officers of the Party").  The rule-book
+wording of the count could NOT be retrieved, so none is quoted here.  What was confirmed, from
+stored copies of public pages:
+
+- LabourList, "How Labour's leadership elections work: party rules in full" (January 2020): the
+  electorate votes "by preferential ballot"; if nobody has more than 50% on first preferences, the
+  candidate with the fewest votes has their votes redistributed, repeated until a winner reaches
+  the threshold.
+- The Guardian, Pass notes No 2,839 (31 August 2010), quoting Labour's website: a "transferable
+  eliminating ballot" in which each round is published as 100%, votes not transferred being
+  eliminated from the calculations.  So the majority is of the votes still held by continuing
+  candidates, not of all valid papers.
+
+The clauses cited in brackets below are from the one statutory text found that spells out this
+count: rule 45A of the parliamentary elections rules (RPA 1983 Sch. 1) as the Parliamentary
+Voting System and Constituencies Act 2011 s.9(2) would have inserted it.  It was never brought
+into force (the 2011 referendum rejected AV and s.8(2) required its repeal); it is cited for its
+wording, which describes the same count:
+
+45A(2) Votes are allocated by first preferences and "if one candidate has more votes than the
+       other candidates put together, that candidate is elected."
+45A(3) If not, "the candidate with the fewest votes is eliminated"; each of their votes whose
+       voter "also ranked one or more of the remaining candidates shall be reallocated to ... the
+       one that the voter ranked highest"; "(b) any votes not reallocated shall play no further
+       part in the counting."
+45A(4)-(5) This repeats until one candidate "has more votes than the other remaining candidates
+       put together".
+
+Ties for exclusion [tie] follow this project's rule, NOT the 2011 text: the candidate with fewer
+votes at the most recent earlier round at which the tied candidates' totals differed is excluded
+(as SSI 2007/42 r.51 does for STV); if they were equal at every round, by lot from the count's
+seeded source.  The 2011 rule 49(2) instead looks first at first preferences, then at "the next
+stage of counting ... and so on" (earliest stage first), then by lot (49(3)).  Labour's own tie
+rule could not be confirmed.
+
+Readings:
+
+- A paper's preferences stop at a skipped rank or at a rank marked for several candidates (see
+  :func:`~tellers.methods.base.strict_preferences`); withdrawn candidates are passed over; papers
+  with no usable first preference are not counted, and the first round's note says how many.
+- One candidate is excluded per round.  The exclusion is recorded in the round that shows the
+  transfer of their papers; the election in the round whose totals give the majority.
+- If one continuing candidate remains without a majority (possible only when no votes remain
+  with continuing candidates), they are elected as the last continuing candidate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .._types import CandidateIndex, Preferences
+from ..errors import ConfigurationError
+from ..model import Action, Decision, Election, Outcome, Result, Round
+from ._ties import Lot, break_by_history
+from .base import resolve_seats, strict_preferences
+
+__all__ = ["count"]
+
+
+@dataclass(slots=True)
+class _Parcel:
+    """Identical papers that travel together: their preferences, number and current position."""
+
+    prefs: Preferences
+    weight: int
+    pos: int = 0
+
+
+def _majority_note(active: int) -> str:
+    """Describe the majority needed of the votes held by continuing candidates."""
+    if active == 0:
+        return "no votes with continuing candidates"
+    # More than half of ``active`` whole votes is ``active // 2 + 1``.
+    return f"majority {active // 2 + 1:,} of {active:,} continuing"
+
+
+def count(election: Election, *, seats: int | None = None, seed: int = 0) -> Result:
+    """Count ``election`` by the alternative vote."""
+    # A BLT file may say two seats; AV fills one, so only an explicit argument can object.
+    resolve_seats(election, seats, single=True)
+    n = len(election.candidates)
+    continuing: set[CandidateIndex] = set(range(n)) - election.withdrawn
+    if not continuing:
+        raise ConfigurationError("no candidates to count: all are withdrawn")
+    lot = Lot(seed)
+    names = election.names
+
+    # [45A(2)] allocate each paper to its first preference.
+    totals = [0] * n
+    piles: list[list[_Parcel]] = [[] for _ in range(n)]
+    valid = 0
+    for prefs, weight in strict_preferences(election):
+        piles[prefs[0]].append(_Parcel(prefs, weight))
+        totals[prefs[0]] += weight
+        valid += weight
+    unused = election.total_weight - valid
+
+    rounds: list[Round] = []
+    history: list[list[int]] = []
+    exhausted = 0
+    transfers = [0] * n
+    newly_exhausted = 0
+    decisions: list[Decision] = []
+    action = Action.FIRST
+    subjects: tuple[CandidateIndex, ...] = ()
+    note = "First preferences"
+    if unused:
+        paper = "paper" if unused == 1 else "papers"
+        note += f"; {unused:,} {paper} with no usable first preference not counted"
+
+    while True:
+        history.append(list(totals))
+        active = sum(totals[c] for c in continuing)
+        # [45A(2), (4)] elected with more votes than the other continuing candidates together.
+        winner = next((c for c in continuing if 2 * totals[c] > active), None)
+        if winner is not None:
+            clause = "[45A(2)]" if not rounds else "[45A(4)]"
+            decisions.append(
+                Decision(winner, Outcome.ELECTED, f"majority of continuing votes {clause}")
+            )
+        elif len(continuing) == 1:
+            winner = next(iter(continuing))
+            decisions.append(Decision(winner, Outcome.ELECTED, "last continuing candidate"))
+        rounds.append(
+            Round(
+                number=len(rounds) + 1,
+                tallies=tuple(Decimal(v) for v in totals),
+                transfers=tuple(Decimal(v) for v in transfers),
+                exhausted=Decimal(exhausted),
+                decisions=tuple(decisions),
+                note=f"{note}; {_majority_note(active)}",
+                exhausted_transfer=Decimal(newly_exhausted),
+                action=action,
+                subjects=subjects,
+            )
+        )
+        if winner is not None:
+            break
+
+        # [45A(3)] exclude the continuing candidate with the fewest votes; [tie] equal lowest.
+        low = min(totals[c] for c in continuing)
+        tied = [c for c in continuing if totals[c] == low]
+        out, tie = break_by_history(tied, history, lowest=True, purpose="exclusion", lot=lot)
+        continuing.discard(out)
+        transfers = [0] * n
+        newly_exhausted = 0
+        for parcel in piles[out]:
+            # [45A(3)(a)] to the highest-ranked remaining candidate, passing over excluded ones.
+            prefs = parcel.prefs
+            nxt = next(
+                (i for i in range(parcel.pos + 1, len(prefs)) if prefs[i] in continuing), None
+            )
+            if nxt is None:
+                newly_exhausted += parcel.weight  # [45A(3)(b)] no further part in the count
+                continue
+            parcel.pos = nxt
+            to = parcel.prefs[nxt]
+            piles[to].append(parcel)
+            transfers[to] += parcel.weight
+        for c, t in enumerate(transfers):
+            totals[c] += t
+        transfers[out] = -totals[out]
+        totals[out] = 0
+        piles[out] = []
+        exhausted += newly_exhausted
+        reason = "fewest votes [45A(3)]"
+        if tie is not None:
+            reason = f"fewest votes, equal lowest decided by {tie.method} [tie]"
+        decisions = [Decision(out, Outcome.EXCLUDED, reason, tie)]
+        action, subjects = Action.EXCLUSION, (out,)
+        note = f"Exclusion of {names[out]}"
+
+    return Result(
+        method="av",
+        seats=1,
+        candidates=names,
+        valid=Decimal(valid),
+        quota=None,
+        rounds=tuple(rounds),
+        title=election.title,
+        seed=seed,
+        places=0,
+    )

@@ -1,0 +1,9 @@
+"""Renderings of a :class:`tellers.Result`: the council stage table, JSON and CSV."""
+
+from __future__ import annotations
+
+from .csv import to_csv
+from .json import to_json, to_json_dict
+from .text import render_text, stage_table
+
+__all__ = ["render_text", "stage_table", "to_csv", "to_json", "to_json_dict"]

@@ -1,0 +1,46 @@
+"""The result as CSV, one row per candidate, laid out like the Scottish official results file.
+
+Columns: ``candidate, first_prefs, transfers02, total_votes02, ..., status, stage``; then rows
+for non-transferable papers and for the fraction lost to truncation.
+"""
+
+from __future__ import annotations
+
+import csv as _csv
+import io
+from decimal import Decimal
+
+from ..model import Result
+
+__all__ = ["to_csv"]
+
+
+def _num(d: Decimal) -> str:
+    return f"{d:f}"
+
+
+def to_csv(result: Result) -> str:
+    """Return the result as CSV text."""
+    out = io.StringIO()
+    w = _csv.writer(out, lineterminator="\n")
+    stages = range(2, len(result.rounds) + 1)
+    head = ["candidate", "first_prefs"]
+    for s in stages:
+        head += [f"transfers{s:02d}", f"total_votes{s:02d}"]
+    w.writerow([*head, "status", "stage"])
+    for i, name in enumerate(result.candidates):
+        row = [name, _num(result.rounds[0].tallies[i])]
+        for r in result.rounds[1:]:
+            row += [_num(r.transfers[i]), _num(r.tallies[i])]
+        outcome = result.outcome_of(i)
+        row += [str(outcome or "continuing").capitalize(), str(result.stage_of(i) or "")]
+        w.writerow(row)
+    for label, total, delta in (
+        ("Non-transferable", "exhausted", "exhausted_transfer"),
+        ("Loss from fractions", "loss", "loss_transfer"),
+    ):
+        row = [label, "0"]
+        for r in result.rounds[1:]:
+            row += [_num(getattr(r, delta)), _num(getattr(r, total))]
+        w.writerow([*row, "", ""])
+    return out.getvalue()

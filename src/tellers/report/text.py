@@ -1,0 +1,174 @@
+"""The stage table a council publishes: candidates down, stages across, transfers and totals.
+
+Long counts are split into blocks of stages that fit the page width, the way a result sheet
+runs over several pages; each block repeats the candidate column.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from ..model import Action, Outcome, Result
+
+__all__ = ["render_text", "stage_table", "summary"]
+
+_NAME_WIDTH = 28
+
+
+def _fmt(d: Decimal, places: int) -> str:
+    return f"{d:,.{places}f}"
+
+
+def _signed(d: Decimal, places: int) -> str:
+    if d == 0:
+        return ""
+    return ("+" if d > 0 else "") + _fmt(d, places)
+
+
+def summary(result: Result) -> Text:
+    """Return the heading lines: title, method, seats, valid votes, quota, who was elected."""
+    p = result.places
+    t = Text()
+    if result.title:
+        t.append(result.title + "\n", style="bold")
+    t.append(f"{result.method}, {result.seats} seat{'s' if result.seats != 1 else ''}. ")
+    t.append(f"Valid votes {_fmt(result.valid, 0)}")
+    if result.quota is not None:
+        t.append(f", quota {_fmt(result.quota, p)}")
+    t.append(".\n")
+    elected = [
+        f"{result.candidates[c]} (stage {result.stage_of(c)})" for c in result.elected
+    ]
+    t.append("Elected: ", style="bold")
+    t.append(", ".join(elected) or "nobody", style="bold green")
+    t.append("\n")
+    for tie in result.tiebreaks:
+        names = ", ".join(sorted(result.candidates[c] for c in tie.tied))
+        how = f"by lot (seed {tie.seed})" if tie.seed is not None else f"by stage {tie.round}"
+        t.append(f"Tie ({tie.purpose}) between {names}: {result.candidates[tie.chosen]} {how}\n")
+    return t
+
+
+def _stage_label(result: Result, s: int) -> str:
+    """Return a two-line header: the stage and what it did, with the candidate's surname."""
+    r = result.rounds[s - 1]
+    if r.action is Action.FIRST:
+        return f"Stage {s}\nFirst prefs"
+    who = ", ".join(result.candidates[c].split()[-1] for c in r.subjects)
+    return f"Stage {s}\n{r.action.value.capitalize()} {who}".rstrip()
+
+
+def stage_table(result: Result, stages: Sequence[int]) -> Table:
+    """Return a table of the given stage numbers (1-based)."""
+    p = result.places
+    table = Table(header_style="bold", pad_edge=False, expand=False)
+    table.add_column("Candidate", min_width=12, max_width=_NAME_WIDTH)
+    for s in stages:
+        if s > 1:
+            table.add_column(
+                Text(_stage_label(result, s), justify="left"), justify="right", no_wrap=True
+            )
+        table.add_column(
+            Text("Stage 1\nFirst prefs" if s == 1 else "\nTotal", justify="right"),
+            justify="right",
+            no_wrap=True,
+        )
+    status_col = stages[-1] == len(result.rounds)
+    if status_col:
+        table.add_column("Result", no_wrap=True)
+
+    for i, name in enumerate(result.candidates):
+        row: list[RenderableType] = [name]
+        out_stage = result.stage_of(i)
+        outcome = result.outcome_of(i)
+        for s in stages:
+            r = result.rounds[s - 1]
+            style = ""
+            if out_stage is not None and s >= out_stage:
+                style = "bold green" if outcome is Outcome.ELECTED else "dim"
+            if s > 1:
+                row.append(Text(_signed(r.transfers[i], p)))
+            row.append(Text(_fmt(r.tallies[i], p), style=style))
+        if status_col:
+            if outcome is Outcome.ELECTED:
+                row.append(Text(f"Elected ({out_stage})", style="bold green"))
+            elif outcome is Outcome.EXCLUDED:
+                row.append(Text(f"Excluded ({out_stage})", style="dim"))
+            else:
+                row.append(Text(""))
+        table.add_row(*row)
+
+    table.add_section()
+    for label, total_attr, delta_attr in (
+        ("Non-transferable", "exhausted", "exhausted_transfer"),
+        ("Loss from fractions", "loss", "loss_transfer"),
+    ):
+        if all(getattr(r, total_attr) == 0 for r in result.rounds):
+            continue
+        row = [Text(label, style="italic")]
+        for s in stages:
+            r = result.rounds[s - 1]
+            if s > 1:
+                row.append(Text(_signed(getattr(r, delta_attr), p)))
+            row.append(Text(_fmt(getattr(r, total_attr), p)))
+        if status_col:
+            row.append(Text(""))
+        table.add_row(*row)
+    totals: list[RenderableType] = [Text("Total", style="bold")]
+    for s in stages:
+        r = result.rounds[s - 1]
+        if s > 1:
+            totals.append(Text(""))
+        totals.append(Text(_fmt(sum(r.tallies, Decimal(0)) + r.exhausted + r.loss, p)))
+    if status_col:
+        totals.append(Text(""))
+    table.add_row(*totals)
+    return table
+
+
+def _blocks(result: Result, width: int) -> list[list[int]]:
+    """Split the stages into runs whose columns fit ``width`` characters."""
+    p = result.places
+    widest = max(len(_fmt(v, p)) + 1 for r in result.rounds for v in (*r.tallies, *r.transfers))
+    label = max(len(line) for s in range(1, len(result.rounds) + 1)
+                for line in _stage_label(result, s).splitlines())
+    name = min(_NAME_WIDTH, max(len(n) for n in (*result.candidates, "Loss from fractions")))
+    used = name + 2
+    blocks: list[list[int]] = [[]]
+    for s in range(1, len(result.rounds) + 1):
+        need = (max(widest, 11) + 3) if s == 1 else (max(widest, label) + 3 + widest + 3)
+        last = s == len(result.rounds)
+        if blocks[-1] and used + need + (15 if last else 0) > width:
+            blocks.append([])
+            used = name + 2
+        blocks[-1].append(s)
+        used += need
+    return blocks
+
+
+def renderables(result: Result, width: int) -> list[RenderableType]:
+    """Return the summary, a notes list, and the stage tables for a page ``width`` wide."""
+    parts: list[RenderableType] = [summary(result)]
+    notes = Text()
+    for r in result.rounds[1:]:
+        notes.append(f"Stage {r.number}: {r.note}\n", style="dim")
+    parts.append(notes)
+    parts.extend(stage_table(result, block) for block in _blocks(result, width))
+    return parts
+
+
+def render_text(result: Result, *, width: int = 120, color: bool = False) -> str:
+    """Return the stage table as text (plain unless ``color``)."""
+    buf = io.StringIO()
+    console = Console(
+        file=buf, width=width, no_color=not color, color_system="standard" if color else None,
+        force_terminal=color, highlight=False,
+    )
+    console.print(Group(*renderables(result, width)))
+    return buf.getvalue()
