@@ -103,6 +103,8 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
             )
         return c - 1
 
+    # Ballot lines repeat a few tokens many times over; reading each once halves the time.
+    rank_of: dict[str, Rank] = {"-": ()}
     for lineno, s in it:
         last = lineno
         if s.startswith("#"):
@@ -123,6 +125,7 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
                         line=lineno,
                     )
                 nicknames = {a: i for i, a in enumerate(args)}
+                rank_of = {"-": ()}
             elif key == "withdrawn":
                 withdrawn.update(candidate(a, lineno) for a in args)
             continue
@@ -149,10 +152,11 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
             raise FormatError("ballot line must end with 0", path=path, line=lineno)
         ranks: list[Rank] = []
         for tok in toks[1:-1]:
-            if tok == "-":
-                ranks.append(())
-            else:
-                ranks.append(tuple(sorted({candidate(t, lineno) for t in tok.split("=")})))
+            rank = rank_of.get(tok)
+            if rank is None:
+                rank = tuple(sorted({candidate(t, lineno) for t in tok.split("=")}))
+                rank_of[tok] = rank
+            ranks.append(rank)
         rankings.append((tuple(ranks), weight))
     if not ended:
         raise FormatError(
@@ -164,7 +168,7 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
         last = lineno
         alt = _ALTERNATIVE_NAME.match(s)
         if alt:
-            if int(alt[1]) != len(names) + 1:
+            if alt[1].lstrip("0") != str(len(names) + 1):
                 raise FormatError(
                     f"expected the name of candidate {len(names) + 1}, found {s!r}",
                     path=path,
@@ -181,7 +185,7 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
         raise FormatError(
             f"file ends after {len(names)} of {ncand} candidate names", path=path, line=last
         )
-    title = _title(it, path=path)
+    title = _title(it, path=path, last=last)
     if len(set(names)) != len(names):
         dup = next(n for n in names if names.count(n) > 1)
         raise FormatError(f"candidate name {dup!r} appears twice", path=path, line=last)
@@ -191,21 +195,22 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
     )
 
 
-def _title(lines: Iterator[tuple[int, str]], *, path: str | Path) -> str:
+def _title(lines: Iterator[tuple[int, str]], *, path: str | Path, last: int) -> str:
     """Read the title and check what follows it.
 
-    Droop allows a quoted title to be followed by a quoted source and a quoted comment, then
-    ignores unquoted text (the CfER and ERS test files end with notes).  An unquoted title (the
-    Scottish files give the bare ward name) must end the file, and so must the comment: more
-    text there most likely means the header gave too few candidates.
+    The title is required: without it a header that promises one candidate too many would
+    silently turn the title into a name.  Droop allows a quoted title to be followed by a
+    quoted source and a quoted comment, then ignores unquoted text (the CfER and ERS test files
+    end with notes).  An unquoted title (the Scottish files give the bare ward name) must end
+    the file, and so must the comment: more text most likely means too few candidates declared.
     """
-    title = ""
+    title: str | None = None
     quoted = 0
     for lineno, s in lines:
         if s.startswith("#"):
             continue
-        if not quoted:
-            if title:
+        if title is None or not quoted:
+            if title is not None:
                 raise FormatError(f"unexpected text after the title: {s!r}", path=path, line=lineno)
             title = _unquote(s, path=path, line=lineno)
             quoted = int(s.startswith('"'))
@@ -220,6 +225,8 @@ def _title(lines: Iterator[tuple[int, str]], *, path: str | Path) -> str:
         else:
             _unquote(s, path=path, line=lineno)
             quoted += 1
+    if title is None:
+        raise FormatError("file ends before the title line", path=path, line=last)
     return title
 
 
