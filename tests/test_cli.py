@@ -47,10 +47,10 @@ def test_count_json_has_the_contract_keys(tmp_path: Path) -> None:
     [
         ("", 1, "empty"),
         ("3 1\n1 1 2 0\n", 2, "closes the ballots"),
-        ("3 1\n1 1 4 0\n0\n\"A\"\n\"B\"\n\"C\"\n", 2, "out of range"),
-        ("3 1\n-1x 1 0\n0\n\"A\"\n\"B\"\n\"C\"\n", 2, "not a whole number"),
-        ("3 1\nx 1 0\n0\n\"A\"\n\"B\"\n\"C\"\n", 2, "not a whole number"),
-        ("3 1\n1 1 0\n0\n\"A\"\n\"B\"\n", 5, "2 of 3 candidate names"),
+        ('3 1\n1 1 4 0\n0\n"A"\n"B"\n"C"\n', 2, "out of range"),
+        ('3 1\n-1x 1 0\n0\n"A"\n"B"\n"C"\n', 2, "not a whole number"),
+        ('3 1\nx 1 0\n0\n"A"\n"B"\n"C"\n', 2, "not a whole number"),
+        ('3 1\n1 1 0\n0\n"A"\n"B"\n', 5, "2 of 3 candidate names"),
     ],
 )
 def test_bad_input_exits_2_naming_file_and_line(
@@ -70,7 +70,7 @@ def test_bad_input_exits_2_naming_file_and_line(
 def test_bad_encoding_exits_2(tmp_path: Path) -> None:
     """Invalid UTF-8 is reported with its line."""
     bad = tmp_path / "bad.blt"
-    bad.write_bytes(b"2 1\n1 1 0\n0\n\"\xff\"\n\"B\"\n")
+    bad.write_bytes(b'2 1\n1 1 0\n0\n"\xff"\n"B"\n')
     r = runner.invoke(app, ["count", str(bad)])
     assert r.exit_code == 2
     assert f"{bad}:4:" in r.output

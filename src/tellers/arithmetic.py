@@ -12,8 +12,18 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
+from typing import Protocol
 
-__all__ = ["FixedPoint", "Rounding"]
+__all__ = [
+    "Arithmetic",
+    "FixedArithmetic",
+    "FixedPoint",
+    "GuardedArithmetic",
+    "RationalArithmetic",
+    "Rounding",
+    "Value",
+]
 
 
 class Rounding(enum.StrEnum):
@@ -32,7 +42,7 @@ class FixedPoint:
     @property
     def one(self) -> int:
         """The scaled representation of 1."""
-        return 10**self.places
+        return int(10**self.places)
 
     def of(self, n: int) -> int:
         """Scale a whole number."""
@@ -48,3 +58,195 @@ class FixedPoint:
     def decimal(self, v: int) -> Decimal:
         """Return the exact :class:`~decimal.Decimal` for a scaled value."""
         return Decimal(v).scaleb(-self.places)
+
+
+# --- Arithmetic modes -----------------------------------------------------------------------
+#
+# The Gregory-family count (methods/_gregory.py) works through an ``Arithmetic`` object chosen
+# per count.  Values are plain ``int`` (scaled) or ``Fraction`` so sums need no wrapper.
+
+Value = int | Fraction
+
+
+class Arithmetic(Protocol):
+    """Operations a count needs; every product and quotient names its rounding."""
+
+    name: str
+    places: int  # decimal places shown for a value
+
+    def of(self, n: int) -> Value:
+        """Return the value of a whole number."""
+
+    def muldiv(self, a: Value, b: Value, c: Value, *, rounding: Rounding) -> Value:
+        """Return ``a * b / c`` with one rounding."""
+
+    def mul(self, a: Value, b: Value, *, rounding: Rounding) -> Value:
+        """Return ``a * b``."""
+
+    def div(self, a: Value, b: Value, *, rounding: Rounding) -> Value:
+        """Return ``a / b``."""
+
+    def div_int(self, a: Value, n: int, *, rounding: Rounding) -> Value:
+        """Return ``a / n`` for a whole number ``n``."""
+
+    def compare(self, a: Value, b: Value) -> int:
+        """Return -1, 0 or 1 as ``a`` is less than, equal to or greater than ``b``."""
+
+    def decimal(self, v: Value) -> Decimal:
+        """Return ``v`` as a Decimal (exact where the mode is; else to ``places``)."""
+
+    @property
+    def epsilon(self) -> Value:
+        """The smallest positive value (zero for exact arithmetic)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FixedArithmetic:
+    """Fixed-point decimals: integers scaled by ``10**places``, rounding as each step says."""
+
+    places: int
+    name: str = "fixed"
+
+    @property
+    def one(self) -> int:
+        """The scaled representation of 1."""
+        return int(10**self.places)
+
+    @property
+    def epsilon(self) -> int:
+        """One unit in the last place."""
+        return 1
+
+    def of(self, n: int) -> int:
+        """Scale a whole number."""
+        return n * self.one
+
+    def muldiv(self, a: Value, b: Value, c: Value, *, rounding: Rounding) -> int:
+        """Return ``a * b / c`` for scaled operands, rounded as told."""
+        q, r = divmod(int(a) * int(b), int(c))
+        return q + 1 if rounding is Rounding.UP and r else q
+
+    def mul(self, a: Value, b: Value, *, rounding: Rounding) -> int:
+        """Return ``a * b`` rounded as told."""
+        return self.muldiv(a, b, self.one, rounding=rounding)
+
+    def div(self, a: Value, b: Value, *, rounding: Rounding) -> int:
+        """Return ``a / b`` rounded as told."""
+        return self.muldiv(a, self.one, b, rounding=rounding)
+
+    def div_int(self, a: Value, n: int, *, rounding: Rounding) -> int:
+        """Return ``a / n`` rounded as told."""
+        q, r = divmod(int(a), n)
+        return q + 1 if rounding is Rounding.UP and r else q
+
+    def compare(self, a: Value, b: Value) -> int:
+        """Compare exactly."""
+        return (a > b) - (a < b)
+
+    def decimal(self, v: Value) -> Decimal:
+        """Return the exact Decimal."""
+        return Decimal(int(v)).scaleb(-self.places)
+
+
+@dataclass(frozen=True, slots=True)
+class GuardedArithmetic:
+    """Droop's guarded fixed point: ``precision + guard`` digits, equal within half a guard unit.
+
+    Products and quotients truncate (no rounding direction applies once guard digits absorb
+    it); two values closer than ``10**guard / 2`` units of the last digit compare equal, so the
+    guard digits' accumulated error never decides an outcome.
+    """
+
+    precision: int
+    guard: int
+    name: str = "guarded"
+
+    @property
+    def places(self) -> int:
+        """Digits carried: precision plus guard."""
+        return self.precision + self.guard
+
+    @property
+    def one(self) -> int:
+        """The scaled representation of 1."""
+        return int(10 ** (self.precision + self.guard))
+
+    @property
+    def epsilon(self) -> int:
+        """Zero: guarded arithmetic counts as exact for quota tests."""
+        return 0
+
+    def of(self, n: int) -> int:
+        """Scale a whole number."""
+        return n * self.one
+
+    def muldiv(self, a: Value, b: Value, c: Value, *, rounding: Rounding) -> int:
+        """Return ``a * b / c``, truncated."""
+        return (int(a) * int(b)) // int(c)
+
+    def mul(self, a: Value, b: Value, *, rounding: Rounding) -> int:
+        """Return ``a * b``, truncated."""
+        return (int(a) * int(b)) // self.one
+
+    def div(self, a: Value, b: Value, *, rounding: Rounding) -> int:
+        """Return ``a / b``, truncated."""
+        return (int(a) * self.one) // int(b)
+
+    def div_int(self, a: Value, n: int, *, rounding: Rounding) -> int:
+        """Return ``a / n``, truncated."""
+        return int(a) // n
+
+    def compare(self, a: Value, b: Value) -> int:
+        """Compare, treating values within half a guard unit as equal."""
+        geps = max(1, int(10**self.guard) // 2)
+        d = int(a) - int(b)
+        if abs(d) < geps:
+            return 0
+        return 1 if d > 0 else -1
+
+    def decimal(self, v: Value) -> Decimal:
+        """Return the exact Decimal of all carried digits."""
+        return Decimal(int(v)).scaleb(-self.places)
+
+
+@dataclass(frozen=True, slots=True)
+class RationalArithmetic:
+    """Exact rational arithmetic (:class:`fractions.Fraction`); shown to ``places`` digits."""
+
+    places: int = 12
+    name: str = "rational"
+
+    @property
+    def epsilon(self) -> Fraction:
+        """Zero: exact arithmetic."""
+        return Fraction(0)
+
+    def of(self, n: int) -> Fraction:
+        """Return a whole number as a Fraction."""
+        return Fraction(n)
+
+    def muldiv(self, a: Value, b: Value, c: Value, *, rounding: Rounding) -> Fraction:
+        """Return ``a * b / c`` exactly."""
+        return Fraction(a) * b / c
+
+    def mul(self, a: Value, b: Value, *, rounding: Rounding) -> Fraction:
+        """Return ``a * b`` exactly."""
+        return Fraction(a) * b
+
+    def div(self, a: Value, b: Value, *, rounding: Rounding) -> Fraction:
+        """Return ``a / b`` exactly."""
+        return Fraction(a) / b
+
+    def div_int(self, a: Value, n: int, *, rounding: Rounding) -> Fraction:
+        """Return ``a / n`` exactly."""
+        return Fraction(a) / n
+
+    def compare(self, a: Value, b: Value) -> int:
+        """Compare exactly."""
+        return (a > b) - (a < b)
+
+    def decimal(self, v: Value) -> Decimal:
+        """Return ``v`` rounded half-even to ``places`` digits (a Fraction has no exact decimal)."""
+        f = Fraction(v)
+        scaled = round(f * 10**self.places)
+        return Decimal(scaled).scaleb(-self.places)

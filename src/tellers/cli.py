@@ -60,13 +60,23 @@ def _write_atomically(path: Path, text: str) -> None:
 
 @app.command()
 def count(
-    files: Annotated[list[Path], typer.Argument(help="Ballot files (BLT, .dat, .soi, .toi, CSV, JSON).")],
-    method: Annotated[str, typer.Option("--method", "-m", help="Counting method.")] = "scottish-stv",
+    files: Annotated[
+        list[Path], typer.Argument(help="Ballot files (BLT, .dat, .soi, .toi, CSV, JSON).")
+    ],
+    method: Annotated[
+        str, typer.Option("--method", "-m", help="Counting method.")
+    ] = "scottish-stv",
     seats: Annotated[int | None, typer.Option(help="Seats to fill (default: the file's).")] = None,
-    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.TEXT,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.TEXT,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed for any tie decided by lot (recorded).")] = 0,
-    input_format: Annotated[str | None, typer.Option(help="Input format, if not the suffix's.")] = None,
+    input_format: Annotated[
+        str | None, typer.Option(help="Input format, if not the suffix's.")
+    ] = None,
     width: Annotated[int | None, typer.Option(help="Page width for the text table.")] = None,
 ) -> None:
     """Count ballot files and print the stage table, JSON or CSV."""
@@ -138,7 +148,10 @@ def version_callback(value: bool) -> None:
 @app.callback()
 def main_callback(
     version: Annotated[
-        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")
+        bool,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Show the version."
+        ),
     ] = False,
 ) -> None:
     """Exact election counts: FPTP, AV and statutory STV, round by round."""

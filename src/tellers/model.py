@@ -17,7 +17,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from ._types import CandidateIndex, Preferences, Rank, Ranking
+from ._types import CandidateIndex, Preferences, Ranking
 from .errors import InputError
 
 __all__ = [
@@ -205,8 +205,11 @@ class Round:
     """The state after one stage of the count.
 
     ``action`` says what the stage did (first preferences, a surplus, an exclusion) and
-    ``subjects`` whose votes it transferred.  ``tallies`` and ``transfers`` are indexed like the election's candidates; ``exhausted`` is
-    the running total of non-transferable votes, ``loss`` the running total lost to rounding.
+    ``subjects`` whose votes it transferred.  ``tallies`` and ``transfers`` are indexed like the
+    election's candidates; ``exhausted`` is the running total of non-transferable votes,
+    ``loss`` the running total lost to rounding.  ``ties`` holds ties broken to choose what the
+    stage did (e.g. which of two equal surpluses moved); ties over who is elected or excluded
+    sit with those decisions.
     """
 
     number: int
@@ -220,6 +223,7 @@ class Round:
     loss_transfer: Decimal = Decimal(0)
     action: Action = Action.FIRST
     subjects: tuple[CandidateIndex, ...] = ()
+    ties: tuple[TieBreak, ...] = ()
 
     @property
     def elected(self) -> tuple[CandidateIndex, ...]:
@@ -263,8 +267,12 @@ class Result:
 
     @property
     def tiebreaks(self) -> tuple[TieBreak, ...]:
-        """Every tie broken during the count."""
-        return tuple(d.tie for r in self.rounds for d in r.decisions if d.tie is not None)
+        """Every tie broken during the count, in order."""
+        out: list[TieBreak] = []
+        for r in self.rounds:
+            out.extend(r.ties)
+            out.extend(d.tie for d in r.decisions if d.tie is not None)
+        return tuple(out)
 
     def stage_of(self, candidate: CandidateIndex) -> int | None:
         """Return the stage number (1-based) at which the candidate was elected or excluded."""

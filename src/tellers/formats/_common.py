@@ -1,12 +1,13 @@
-"""Helpers the readers share: opening text with clear errors, and parsing integers."""
+"""Helpers the readers share: opening text with clear errors, parsing integers and CSV rows."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from ..errors import FormatError
 
-__all__ = ["parse_int", "read_text", "split_lines"]
+__all__ = ["csv_rows", "parse_int", "read_text", "split_lines"]
 
 
 def read_text(path: str | Path) -> str:
@@ -57,3 +58,19 @@ def split_lines(text: str) -> list[str]:
     # str.splitlines also splits at form feeds, U+2028 and other rare separators, which would
     # make the line numbers in error messages disagree with the file.
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def csv_rows(text: str, *, path: str | Path) -> list[tuple[int, list[str]]]:
+    """Split CSV text into rows that have some text, each with the line it starts on."""
+    reader = csv.reader(split_lines(text.lstrip("\ufeff")), strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as e:
+        # A quoted field left open swallows the rest of the file; blame the line it opened on.
+        raise FormatError(f"cannot read CSV: {e}", path=path, line=start) from None
+    return rows

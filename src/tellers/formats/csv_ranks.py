@@ -24,7 +24,7 @@ from pathlib import Path
 from .._types import Rank, Ranking
 from ..errors import FormatError, InputError
 from ..model import Election
-from ._common import parse_int, read_text, split_lines
+from ._common import csv_rows, parse_int, read_text
 
 __all__ = ["dumps", "is_header", "load", "loads", "write"]
 
@@ -77,14 +77,7 @@ def _columns(header: list[str], *, path: str | Path, line: int) -> tuple[list[in
 
 def loads(text: str, *, path: str | Path = "<string>") -> Election:
     """Parse plain CSV ballot text; errors name ``path`` and the line."""
-    reader = csv.reader(split_lines(text.lstrip("\ufeff")), strict=True)
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        for row in reader:
-            if any(cell.strip() for cell in row):
-                rows.append((reader.line_num, row))
-    except csv.Error as e:
-        raise FormatError(f"cannot read CSV: {e}", path=path, line=reader.line_num) from None
+    rows = csv_rows(text, path=path)
     if not rows:
         raise FormatError("file is empty", path=path, line=1)
     hline, header = rows[0]

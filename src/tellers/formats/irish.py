@@ -21,14 +21,13 @@ name without its suffix; the files carry no number of seats.
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from pathlib import Path
 
 from .._types import Ranking
 from ..errors import FormatError
 from ..model import Candidate, Election
-from ._common import parse_int, read_text, split_lines
+from ._common import csv_rows, parse_int, read_text
 
 __all__ = ["load", "loads"]
 
@@ -65,15 +64,7 @@ def _candidates(
 
 def loads(text: str, *, path: str | Path = "<string>") -> Election:
     """Parse Irish e-voting CSV text; errors name ``path`` and the line."""
-    lines = split_lines(text.lstrip("\ufeff"))
-    reader = csv.reader(lines, strict=True)
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        for row in reader:
-            if any(cell.strip() for cell in row):
-                rows.append((reader.line_num, [cell.strip() for cell in row]))
-    except csv.Error as e:
-        raise FormatError(f"cannot read CSV: {e}", path=path, line=reader.line_num) from None
+    rows = [(n, [cell.strip() for cell in row]) for n, row in csv_rows(text, path=path)]
     if not rows:
         raise FormatError("file is empty", path=path, line=1)
     hline, header = rows[0]

@@ -18,7 +18,7 @@ from pathlib import Path
 from .._types import Ranking
 from ..errors import FormatError
 from ..model import Candidate, Election
-from ._common import parse_int, read_text
+from ._common import parse_int, read_text, split_lines
 
 __all__ = ["load", "loads"]
 
@@ -43,9 +43,14 @@ def _candidate(s: str, *, path: str | Path, line: int) -> Candidate:
 
 def loads(text: str, *, path: str | Path = "<string>") -> Election:
     """Parse Mollison ``.dat`` text; errors name ``path`` and the line."""
-    lines = text.lstrip("\ufeff").splitlines()
-    if not lines or not lines[0].strip():
+    lines = split_lines(text.lstrip("\ufeff"))
+    # Trailing blank lines would otherwise count as the last line in 'file ends' errors.
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not lines:
         raise FormatError("file is empty", path=path, line=1)
+    if not lines[0].strip():
+        raise FormatError("line 1 must be '<ward number> <ward name>'", path=path, line=1)
     title = lines[0].strip()
     if len(lines) < 2:
         raise FormatError("file ends before the header line", path=path, line=1)

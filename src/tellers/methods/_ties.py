@@ -37,14 +37,15 @@ def break_by_history(
     *,
     lowest: bool,
     purpose: str,
-    lot: Lot,
+    lot: Lot | None,
 ) -> tuple[CandidateIndex, TieBreak | None]:
     """Choose among ``tied`` by the most recent earlier stage at which their totals differed.
 
     ``history`` holds every earlier stage's totals, oldest first.  At the most recent stage
     where the tied candidates' totals were not all equal, those with the lowest (or highest)
     total stay in contention; if several still tie, earlier stages are consulted in turn.  When
-    all stages are equal the choice is made by lot.  This is SSI 2007/42 rules 49(2)-(3) and
+    all stages are equal the choice is made by lot (or, with ``lot=None``, where the choice
+    decides nothing, by file order, unrecorded).  This is SSI 2007/42 rules 49(2)-(3) and
     51(2); UK party AV rules decide ties by "the previous round" the same way.
     """
     if len(tied) == 1:
@@ -61,5 +62,7 @@ def break_by_history(
             return contenders[0], TieBreak(
                 frozenset(tied), contenders[0], purpose, TieMethod.EARLIER_ROUND, round=stage + 1
             )
+    if lot is None:
+        return contenders[0], None
     chosen = lot.draw(contenders)
     return chosen, TieBreak(frozenset(tied), chosen, purpose, TieMethod.LOT, seed=lot.seed)

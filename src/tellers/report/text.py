@@ -42,9 +42,7 @@ def summary(result: Result) -> Text:
     if result.quota is not None:
         t.append(f", quota {_fmt(result.quota, p)}")
     t.append(".\n")
-    elected = [
-        f"{result.candidates[c]} (stage {result.stage_of(c)})" for c in result.elected
-    ]
+    elected = [f"{result.candidates[c]} (stage {result.stage_of(c)})" for c in result.elected]
     t.append("Elected: ", style="bold")
     t.append(", ".join(elected) or "nobody", style="bold green")
     t.append("\n")
@@ -136,8 +134,11 @@ def _blocks(result: Result, width: int) -> list[list[int]]:
     """Split the stages into runs whose columns fit ``width`` characters."""
     p = result.places
     widest = max(len(_fmt(v, p)) + 1 for r in result.rounds for v in (*r.tallies, *r.transfers))
-    label = max(len(line) for s in range(1, len(result.rounds) + 1)
-                for line in _stage_label(result, s).splitlines())
+    label = max(
+        len(line)
+        for s in range(1, len(result.rounds) + 1)
+        for line in _stage_label(result, s).splitlines()
+    )
     name = min(_NAME_WIDTH, max(len(n) for n in (*result.candidates, "Loss from fractions")))
     used = name + 2
     blocks: list[list[int]] = [[]]
@@ -167,8 +168,12 @@ def render_text(result: Result, *, width: int = 120, color: bool = False) -> str
     """Return the stage table as text (plain unless ``color``)."""
     buf = io.StringIO()
     console = Console(
-        file=buf, width=width, no_color=not color, color_system="standard" if color else None,
-        force_terminal=color, highlight=False,
+        file=buf,
+        width=width,
+        no_color=not color,
+        color_system="standard" if color else None,
+        force_terminal=color,
+        highlight=False,
     )
     console.print(Group(*renderables(result, width)))
     return buf.getvalue()

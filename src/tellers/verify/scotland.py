@@ -15,9 +15,9 @@ says so with the numbers.
 from __future__ import annotations
 
 import csv
-import sys
 import difflib
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -104,7 +104,8 @@ class OfficialWard:
     def nstages(self) -> int:
         """Number of stages printed (first preferences count as stage 1)."""
         printed = [
-            i for i in range(len(self.candidates[0].totals))
+            i
+            for i in range(len(self.candidates[0].totals))
             if any(c.totals[i].strip() for c in self.candidates)
         ]
         return 1 + (max(printed) + 1 if printed else 0)
@@ -130,7 +131,7 @@ class WardCheck:
 
 
 def _person(name: str) -> str:
-    """Drop the party the Scottish BLT files add in quotes (``"Name" "Party"`` or ``Name "Party"``)."""
+    """Drop the party the BLT files add in quotes: ``"Name" "Party"`` or ``Name "Party"``."""
     parts = [p for p in name.split('"') if p.strip()]
     return parts[0] if parts else name
 
@@ -207,9 +208,12 @@ def _map_candidates(election: Election, ward: OfficialWard) -> dict[int, int]:
     names = election.names
     mapping: dict[int, int] = {}
     for j, oc in enumerate(ward.candidates):
+
         def sim(i: int, oc: OfficialCandidate = oc) -> tuple[bool, float]:
             same = _surname(names[i]) == _surname(oc.name)
-            return same, difflib.SequenceMatcher(None, _letters(names[i]), _letters(oc.name)).ratio()
+            return same, difflib.SequenceMatcher(
+                None, _letters(names[i]), _letters(oc.name)
+            ).ratio()
 
         mapping[j] = max((i for i in range(len(names)) if i not in mapping.values()), key=sim)
     return mapping
@@ -261,9 +265,7 @@ def _row_arithmetic(oc: OfficialCandidate, stage: int) -> str:
     return ""
 
 
-def check_ward(
-    election: Election, result: Result, ward: OfficialWard, *, file: str
-) -> WardCheck:
+def check_ward(election: Election, result: Result, ward: OfficialWard, *, file: str) -> WardCheck:
     """Compare one count with its declaration, stage by stage."""
     check = WardCheck(file=file, ward=ward.label, status=MATCH, stages_ours=len(result.rounds))
     m = _map_candidates(election, ward)
@@ -375,12 +377,15 @@ def render(title: str, sections: Sequence[tuple[str, Sequence[WardCheck]]], prea
             if totals.get(status):
                 out.append(f"| {status} | {totals[status]} |")
         out.append(f"| **all files** | **{len(checks)}** |")
-        out += ["", "| file | ward | stages (official / ours) | result | detail |", "|---|---|---|---|---|"]
+        out += [
+            "",
+            "| file | ward | stages (official / ours) | result | detail |",
+            "|---|---|---|---|---|",
+        ]
         for c in sorted(checks, key=lambda c: (c.status == MATCH, c.file)):
             detail = "; ".join(x for x in [c.detail, *c.notes] if x).replace("|", "\\|")
-            out.append(
-                f"| {c.file} | {c.ward} | {c.stages_official} / {c.stages_ours} | {c.status} | {detail} |"
-            )
+            stages = f"{c.stages_official} / {c.stages_ours}"
+            out.append(f"| {c.file} | {c.ward} | {stages} | {c.status} | {detail} |")
         out.append("")
     return "\n".join(out)
 
@@ -403,9 +408,7 @@ Regenerate with `tellers verify scotland-2022` (the test suite runs the same che
 """
 
 
-def verify_2022(
-    data: str | Path, *, progress: bool = False
-) -> tuple[str, bool]:
+def verify_2022(data: str | Path, *, progress: bool = False) -> tuple[str, bool]:
     """Verify both 2022 ballot collections; return the Markdown report and whether all passed."""
     from ..formats import read
     from ..methods import count
@@ -435,9 +438,7 @@ def verify_2022(
         ("Mollison .dat preference profiles (2022-dat)", dat_files),
         ("BLT copies of the 2022 wards (scot-elex)", blt_files),
     ):
-        checks = verify_files(
-            files, official, count=scottish, read=read, root=root, progress=show
-        )
+        checks = verify_files(files, official, count=scottish, read=read, root=root, progress=show)
         ok = ok and not any(c.status in (MISMATCH, UNREADABLE) for c in checks)
         sections.append((heading, checks))
     if progress:

@@ -1,0 +1,188 @@
+"""Fuzz every reader: whatever the bytes, the answer is an Election or a located FormatError."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tellers.errors import FormatError
+from tellers.formats import FORMATS, json_ballots, read
+from tellers.formats._common import split_lines
+from tellers.model import Election
+
+#: One valid file per format, using as many of its features as fit.
+SEEDS: dict[str, str] = {
+    "blt": '''\
+3 2
+[tie 3 2 1]
+-3
+4 1 2=3 0
+2 3 - 1 0
+(b1) 1 2 0
+0
+"A ""x"""
+"B" "P"
+"C"
+"Title"
+"Source"
+''',
+    "dat": """\
+3 Ward Three
+2 3 4 10
+Ann ONE, Lab
+"Bob TWO" "Green"
+Cat THREE, SNP
+4 1 2 0
+3 0 1 2
+2 2 1 3
+1 1 1 0
+""",
+    "soi": """\
+# FILE NAME: f.soi
+# TITLE: T
+# DATA TYPE: soi
+# NUMBER ALTERNATIVES: 3
+# NUMBER VOTERS: 10
+# NUMBER UNIQUE ORDERS: 3
+# ALTERNATIVE NAME 1: A
+# ALTERNATIVE NAME 2: B
+# ALTERNATIVE NAME 3: C
+5: 1,2,3
+3: 2
+2: 3,1
+""",
+    "toi": """\
+# TITLE: T
+# DATA TYPE: toi
+# NUMBER ALTERNATIVES: 3
+# NUMBER VOTERS: 10
+# NUMBER UNIQUE ORDERS: 3
+# ALTERNATIVE NAME 1: A
+# ALTERNATIVE NAME 2: B
+# ALTERNATIVE NAME 3: C
+5: 1,{2,3}
+3: 2
+2: {3,1},2
+""",
+    "irish": """\
+No.,FF,FG,FF,LB
+1,1,,2,
+2,,1,,2
+3,2,,1,3
+4,1,1,,3
+""",
+    "csv": """\
+rank1,rank2,rank3,count
+Alice,Bob,,3
+Bob=Carol,,Alice,2
+"Smith, J",,,1
+""",
+    "json": """\
+{
+  "title": "T",
+  "seats": 2,
+  "options": {"tie": "1 2"},
+  "candidates": [{"name": "A", "party": "P"}, {"name": "B", "withdrawn": true}, "C"],
+  "ballots": [
+    {"ranking": [["A"], ["B", "C"], []], "count": 3},
+    {"ranking": ["C", "A"]}
+  ]
+}
+""",
+}
+
+SUFFIX = {"irish": ".csv", "csv": ".csv"}
+
+#: Tokens that sit on the edges of the formats' grammars.
+TOKENS = [
+    "", "0", "1", "2", "3", "-1", "-", "99", "9" * 30, "9" * 5000, "x", "=", "1=2", ",", ":",
+    "{", "}", "{1,2}", "[", "]", "[]", '"', '""', "#", "(", ")", "null", "true", "1.5", "1e9",
+    "\ufeff", "\r", "\n", " ", "\t", "é", "count", "weight", "rank1", "rank3", "No.",
+    "# NUMBER ALTERNATIVES: 9", "# ALTERNATIVE NAME 1: A", "[nick a b c]", "[withdrawn 9]",
+]  # fmt: skip
+
+_SEPARATORS = re.compile(r"([\s,:=\[\]{}\"()]+)")
+
+SETTINGS = settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@st.composite
+def near_valid(draw: st.DrawFn, fmt: str) -> bytes:
+    """Return a format's seed file with a few lines deleted, duplicated, swapped or mutated."""
+    lines = SEEDS[fmt].split("\n")
+    for _ in range(draw(st.integers(1, 4))):
+        if not lines:
+            lines = [""]
+        i = draw(st.integers(0, len(lines) - 1))
+        op = draw(st.sampled_from(["delete", "duplicate", "swap", "cut", "mutate", "insert"]))
+        if op == "delete":
+            del lines[i]
+        elif op == "duplicate":
+            lines.insert(i, lines[i])
+        elif op == "swap":
+            j = draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i]
+        elif op == "cut":
+            # The file stops part-way through line i.
+            lines = [*lines[:i], lines[i][: draw(st.integers(0, len(lines[i])))]]
+        else:
+            parts = _SEPARATORS.split(lines[i])
+            k = draw(st.integers(0, len(parts) - 1))
+            tok = draw(st.sampled_from(TOKENS) | st.text(max_size=4))
+            if op == "mutate":
+                parts[k] = tok
+            else:
+                parts.insert(k, tok)
+            lines[i] = "".join(parts)
+    return "\n".join(lines).encode("utf-8")
+
+
+def _check(tmp_path: Path, fmt: str, data: bytes) -> None:
+    """Read ``data`` as ``fmt``; it must give an Election or a FormatError on a real line."""
+    path = tmp_path / f"fuzz{SUFFIX.get(fmt, '.' + fmt)}"
+    path.write_bytes(data)
+    try:
+        election = read(path, fmt)
+    except FormatError as err:
+        assert err.path == str(path)
+        assert err.line is not None
+        nlines = len(split_lines(data.decode("utf-8", "replace")))
+        assert 1 <= err.line <= nlines, f"line {err.line} of {nlines}: {err}"
+        return
+    assert isinstance(election, Election)
+    # Whatever a reader accepts, the JSON writer must be able to carry exactly.
+    again = json_ballots.loads(json_ballots.dumps(election))
+    assert (again.candidates, again.ballots) == (election.candidates, election.ballots)
+    assert (again.seats, again.title) == (election.seats, election.title)
+    assert dict(again.options) == dict(election.options)
+
+
+@pytest.mark.parametrize("fmt", sorted(SEEDS))
+def test_seeds_are_valid(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / f"seed{SUFFIX.get(fmt, '.' + fmt)}"
+    path.write_text(SEEDS[fmt], encoding="utf-8")
+    assert read(path, fmt).total_weight > 0
+
+
+def test_every_format_has_a_seed() -> None:
+    assert set(SEEDS) == set(FORMATS)
+
+
+@pytest.mark.parametrize("fmt", sorted(SEEDS))
+@SETTINGS
+@given(data=st.binary(max_size=600) | st.text(max_size=300).map(str.encode))
+def test_random_bytes(tmp_path: Path, fmt: str, data: bytes) -> None:
+    _check(tmp_path, fmt, data)
+
+
+@pytest.mark.parametrize("fmt", sorted(SEEDS))
+@SETTINGS
+@given(data=st.data())
+def test_near_valid_files(tmp_path: Path, fmt: str, data: st.DataObject) -> None:
+    _check(tmp_path, fmt, data.draw(near_valid(fmt)))
