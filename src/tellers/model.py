@@ -87,6 +87,9 @@ class Election:
     title: str = ""
     source: str = ""
     options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: A predetermined tie-breaking order (earliest first) where the file gives one, e.g.
+    #: Droop's ``[tie ...]`` line; rules that break ties by such an order use it.
+    tie_order: tuple[CandidateIndex, ...] = ()
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.candidates]
@@ -101,6 +104,8 @@ class Election:
                 for c in rank:
                     if not 0 <= c < n:
                         raise InputError(f"candidate index {c + 1} out of range 1..{n}")
+        if sorted(self.tie_order) != list(range(n)) and self.tie_order:
+            raise InputError("a tie-breaking order must name every candidate once")
         if self.seats is not None and self.seats < 1:
             raise InputError(f"seats must be at least 1, not {self.seats}")
 
@@ -176,6 +181,7 @@ class TieMethod(enum.StrEnum):
 
     EARLIER_ROUND = "earlier round"
     LOT = "lot"
+    ORDER = "predetermined order"
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,6 +88,7 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
 
     withdrawn: set[int] = set()
     options: dict[str, str] = {}
+    tie_order: list[int] = []
     nicknames: dict[str, int] = {}
     rankings: list[tuple[Ranking, int]] = []
     last = n0
@@ -128,6 +129,14 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
                 rank_of = {"-": ()}
             elif key == "withdrawn":
                 withdrawn.update(candidate(a, lineno) for a in args)
+            elif key == "tie":
+                tie_order = [candidate(a, lineno) for a in args]
+                if sorted(tie_order) != list(range(ncand)):
+                    raise FormatError(
+                        f"[tie] must list each of the {ncand} candidates once",
+                        path=path,
+                        line=lineno,
+                    )
             continue
         toks = s.split()
         if toks[0].startswith("-") and toks[0] != "-" and not rankings:
@@ -191,7 +200,13 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
         raise FormatError(f"candidate name {dup!r} appears twice", path=path, line=last)
     cands = [Candidate(n, _party(n), i in withdrawn) for i, n in enumerate(names)]
     return Election.from_rankings(
-        cands, rankings, seats=seats, title=title, source=str(path), options=options
+        cands,
+        rankings,
+        seats=seats,
+        title=title,
+        source=str(path),
+        options=options,
+        tie_order=tuple(tie_order),
     )
 
 

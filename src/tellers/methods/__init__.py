@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Election, Result
-from . import av, fptp, scottish
+from . import av, fptp, scottish, wigm
 from .base import MethodInfo, Registry
 
 __all__ = ["REGISTRY", "count", "get"]
@@ -15,6 +15,22 @@ REGISTRY.add(
         "STV as the Scottish Local Government Elections Order 2007 rules 45-52 prescribe",
         scottish.count,
         aliases=("scottish", "scotland", "scottish_stv"),
+    )
+)
+REGISTRY.add(
+    MethodInfo(
+        "wigm",
+        "Weighted Inclusive Gregory Method (generic; guarded fixed point as Droop counts it)",
+        wigm.count,
+        aliases=("weighted-inclusive-gregory",),
+    )
+)
+REGISTRY.add(
+    MethodInfo(
+        "wigm-prf",
+        "The PR Foundation's reference WIGM rule (four places, truncated)",
+        wigm.count_prf,
+        aliases=("wigm_prf",),
     )
 )
 REGISTRY.add(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .._types import CandidateIndex
 from ..model import TieBreak, TieMethod
 
-__all__ = ["Lot", "break_by_history"]
+__all__ = ["Lot", "break_by_history", "break_by_order"]
 
 
 @dataclass
@@ -66,3 +66,14 @@ def break_by_history(
         return contenders[0], None
     chosen = lot.draw(contenders)
     return chosen, TieBreak(frozenset(tied), chosen, purpose, TieMethod.LOT, seed=lot.seed)
+
+
+def break_by_order(
+    tied: Sequence[CandidateIndex], order: Sequence[CandidateIndex], *, purpose: str
+) -> tuple[CandidateIndex, TieBreak | None]:
+    """Choose the tied candidate earliest in a predetermined order (PRF reference rules D.1)."""
+    if len(tied) == 1:
+        return tied[0], None
+    rank = {c: i for i, c in enumerate(order)}
+    chosen = min(tied, key=lambda c: rank.get(c, len(rank) + c))
+    return chosen, TieBreak(frozenset(tied), chosen, purpose, TieMethod.ORDER)
