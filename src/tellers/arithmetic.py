@@ -71,8 +71,13 @@ Value = int | Fraction
 class Arithmetic(Protocol):
     """Operations a count needs; every product and quotient names its rounding."""
 
-    name: str
-    places: int  # decimal places shown for a value
+    @property
+    def name(self) -> str:
+        """The mode's name: fixed, guarded or rational."""
+
+    @property
+    def places(self) -> int:
+        """Decimal places shown for a value."""
 
     def of(self, n: int) -> Value:
         """Return the value of a whole number."""

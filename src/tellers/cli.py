@@ -7,6 +7,7 @@ that found mismatches.  No output file is written unless the whole job succeeded
 from __future__ import annotations
 
 import enum
+import json
 import os
 import sys
 import tempfile
@@ -21,7 +22,7 @@ from .errors import TellersError
 from .formats import read
 from .methods import REGISTRY
 from .methods import count as run_count
-from .report import render_text, to_csv, to_json
+from .report import render_comparison, render_text, to_csv, to_json
 
 app = typer.Typer(
     name="tellers",
@@ -106,6 +107,44 @@ def count(
         sys.stdout.write(text)
     else:
         _write_atomically(out, text)
+
+
+@app.command()
+def compare(
+    file: Annotated[Path, typer.Argument(help="A ballot file.")],
+    methods: Annotated[
+        str, typer.Option(help="Comma-separated methods to compare.")
+    ] = "fptp,av,scottish-stv,ers97,meek,schulze",
+    seats: Annotated[int | None, typer.Option(help="Seats to fill (default: the file's).")] = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = OutputFormat.TEXT,
+    seed: Annotated[int, typer.Option(help="Seed for any tie decided by lot (recorded).")] = 0,
+    input_format: Annotated[
+        str | None, typer.Option(help="Input format, if not the suffix's.")
+    ] = None,
+    width: Annotated[int | None, typer.Option(help="Page width for the text table.")] = None,
+) -> None:
+    """Count one file under several rules: who each elects, and the pairwise matrix."""
+    from .compare import compare as run_compare
+
+    try:
+        names = [m.strip() for m in methods.split(",") if m.strip()]
+        for m in names:
+            REGISTRY.get(m)
+        comparison = run_compare(read(file, input_format), names, seats=seats, seed=seed)
+    except TellersError as e:
+        raise _fail(str(e)) from None
+    if output is OutputFormat.JSON:
+        sys.stdout.write(json.dumps(comparison.to_json_dict(), indent=2, ensure_ascii=False) + "\n")
+        return
+    console = Console(highlight=False)
+    w = width or (console.width if console.is_terminal else 120)
+    text = render_comparison(comparison, width=w, color=console.is_terminal)
+    if console.is_terminal:
+        console.print(text, end="")
+    else:
+        sys.stdout.write(text)
 
 
 @app.command()

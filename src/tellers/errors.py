@@ -5,7 +5,7 @@ The hierarchy::
     TellersError                 base of everything tellers raises on purpose
     ├── InputError               a file or value given to tellers cannot be used
     │   └── FormatError          a ballot or results file is malformed (carries path and line)
-    ├── ConfigurationError       a method was asked for something it cannot do (unknown name, bad seats)
+    ├── ConfigurationError       a method was asked for what it cannot do (unknown name, bad seats)
     └── VerificationError        reference data needed for a check is missing or unreadable
 
 Reader errors always carry the keyword-only context ``path=`` and ``line=`` so the CLI can print

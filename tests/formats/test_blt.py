@@ -53,6 +53,7 @@ def test_option_lines(tmp_path: Path) -> None:
     text = '3 2\n[nick a b c]\n[tie 3 2 1 ]\n[withdrawn c]\n5 a b=c 0\n0\n"A"\n"B"\n"C"\n"T"\n'
     e = blt.load(put(tmp_path, "o.blt", text))
     assert e.options == {"nick": "a b c", "tie": "3 2 1", "withdrawn": "c"}
+    assert e.tie_order == (2, 1, 0)
     assert e.withdrawn == frozenset({2})
     assert e.ballots == (Ballot(((0,), (1, 2)), 5),)
 
@@ -69,7 +70,10 @@ def test_doubled_quotes_and_separate_party(tmp_path: Path) -> None:
 
 
 def test_alternative_name_comments(tmp_path: Path) -> None:
-    text = "2 1\n3 2 1 0\n0\n# ALTERNATIVE NAME 1: Gary (Ind)\n# ALTERNATIVE NAME 2: Ann (Lab)\nCalton\n"
+    text = (
+        "2 1\n3 2 1 0\n0\n"
+        "# ALTERNATIVE NAME 1: Gary (Ind)\n# ALTERNATIVE NAME 2: Ann (Lab)\nCalton\n"
+    )
     e = blt.load(put(tmp_path, "g.blt", text))
     assert e.names == ("Gary (Ind)", "Ann (Lab)")
     assert e.title == "Calton"
@@ -111,6 +115,9 @@ def test_round_trip(tmp_path: Path) -> None:
 def test_droop_tie_option() -> None:
     e = read(shared("droop", "blt", "42t.blt"))
     assert e.options == {"tie": "3 2 1"}
+    assert e.tie_order == (2, 1, 0)
+    again = blt.loads(blt.dumps(e))
+    assert (again.tie_order, again.ballots, again.names) == (e.tie_order, e.ballots, e.names)
     assert e.names == ("Castor", "Pollux", "Helen")
     assert e.ballots == (Ballot(((0,), (1,)), 4), Ballot(((2,),), 2))
 
@@ -206,6 +213,7 @@ GOOD = '2 1\n3 1 2 0\n1 2 0\n0\n"A"\n"B"\n"Title"\n'
         ('2 1\n3 1 2 0\n1 2 0\n0\n"A"\n"B"\n', 6, "before the title"),
         # The header promises three candidates; only two names and a title follow.
         ('3 1\n3 1 2 0\n0\n"A"\n"B"\n"T"\n', 6, "before the title"),
+        ("9" * 30 + ' 1\n3 1 2 0\n0\n"A"\n"B"\n"T"\n', 6, "after 3 of 9999"),
         ('2 1\n3 1 3 0\n0\n"A"\n"B"\n"T"\n', 2, "out of range 1..2"),
         ('2 1\n3 1 0\n-1 2 0\n0\n"A"\n"B"\n"T"\n', 3, "ballot weight -1 is below 0"),
         ('2 1\n3 1 0\nx 2 0\n0\n"A"\n"B"\n"T"\n', 3, "ballot weight 'x'"),
@@ -217,6 +225,8 @@ GOOD = '2 1\n3 1 2 0\n1 2 0\n0\n"A"\n"B"\n"Title"\n'
         ("0 1\n", 1, "below 1"),
         ("2 1\n[nick a]\n", 2, r"\[nick\]"),
         ("2 1\n[tie 1 2\n", 2, "unterminated option"),
+        ("2 1\n[tie 1 1]\n", 2, r"\[tie\] must list each"),
+        ("9" * 30 + " 1\n[tie 1 2]\n", 2, r"\[tie\] must list each"),
         ("2 1\n-1 2\n", 2, "must all be negative"),
         ('2 1\n1 1 0\n0\n"A"\n"B"\nWard\nMore\n', 7, "after the title"),
         ('2 1\n1 1 0\n0\n"A"\n"B"\n"T"\n"S"\n"C"\n"X"\n', 9, "after the title, source"),

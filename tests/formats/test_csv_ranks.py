@@ -68,7 +68,7 @@ def test_round_trip(tmp_path: Path) -> None:
     csv_ranks.write(e, path)
     assert path.read_text(encoding="utf-8").splitlines()[:2] == [
         "rank1,rank2,rank3,count",
-        "Ann,\"Bo, Jr\",\"Cy \"\"C\"\"\",5",
+        'Ann,"Bo, Jr","Cy ""C""",5',
     ]
     again = csv_ranks.load(path)
     assert again.candidates == e.candidates
@@ -116,7 +116,7 @@ def test_writer_loses_only_what_the_format_cannot_hold() -> None:
         ("rank1,count\nA,1\nB,\n", 3, "count ''"),
         ("rank1,count\nA,1\nB=,1\n", 3, "empty name"),
         ("rank1,count\n,1\n", 2, "no ballot names any candidate"),
-        ("rank1\nA\n\"B\n", 3, "cannot read CSV"),
+        ('rank1\nA\n"B\n', 3, "cannot read CSV"),
         ("", 1, "empty"),
     ],
 )

@@ -161,6 +161,7 @@ def _check(tmp_path: Path, fmt: str, data: bytes) -> None:
     assert (again.candidates, again.ballots) == (election.candidates, election.ballots)
     assert (again.seats, again.title) == (election.seats, election.title)
     assert dict(again.options) == dict(election.options)
+    assert again.tie_order == election.tie_order
 
 
 @pytest.mark.parametrize("fmt", sorted(SEEDS))

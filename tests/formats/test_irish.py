@@ -114,7 +114,7 @@ def test_dublin_north_names() -> None:
         ("1,1,2,3\n2,2,1,3\n", 1, "header"),
         ("No.,FF,,LB\n1,1,2,3\n", 1, "column 3 has no candidate label"),
         ("No.\n1\n", 1, "no candidates"),
-        ("\n\nNo.,FF,FG\n1,1,2\n2,\"1,2\n", 5, "cannot read CSV"),
+        ('\n\nNo.,FF,FG\n1,1,2\n2,"1,2\n', 5, "cannot read CSV"),
         ("", 1, "empty"),
         (",,,\n", 1, "empty"),
     ],

@@ -56,6 +56,7 @@ def _same(a: Election, b: Election) -> None:
     assert a.candidates == b.candidates
     assert a.ballots == b.ballots
     assert (a.seats, a.title, dict(a.options)) == (b.seats, b.title, dict(b.options))
+    assert a.tie_order == b.tie_order
 
 
 def test_round_trip(tmp_path: Path) -> None:
@@ -65,6 +66,7 @@ def test_round_trip(tmp_path: Path) -> None:
         seats=1,
         title="Tïtle",
         options={"tie": "3 2 1"},
+        tie_order=(2, 0, 1),
     )
     path = tmp_path / "e.json"
     json_ballots.write(e, path)
@@ -73,7 +75,11 @@ def test_round_trip(tmp_path: Path) -> None:
 
 
 def test_round_trip_of_real_elections(tmp_path: Path) -> None:
-    for parts in (("droop", "blt", "SCwopt.blt"), ("droop", "blt", "meek", "eq2.blt")):
+    for parts in (
+        ("droop", "blt", "SCwopt.blt"),
+        ("droop", "blt", "meek", "eq2.blt"),
+        ("droop", "blt", "42t.blt"),
+    ):
         e = read(shared(*parts))
         path = tmp_path / "r.json"
         write(e, path)
@@ -120,12 +126,15 @@ def _swap(old: str, new: str) -> str:
         (_swap('"ballots"', '"ballot"'), 4, "unknown key 'ballot'"),
         (_swap('["A", "B"]', '[{"party": "X"}, "B"]'), 3, "has no 'name'"),
         (_swap('["A", "B"]', '[{"name": "A", "withdrawn": 1}, "B"]'), 3, "true or false"),
-        (_swap('[["B"]]', '[[2]]'), 6, "not a candidate name"),
+        (_swap('[["B"]]', "[[2]]"), 6, "not a candidate name"),
         (_swap('[["B"]]', "[{}]"), 6, "each rank must be a list"),
         (_swap('[["B"]]}', '"B"}'), 6, "'ranking' must be a list"),
         (_swap('["A", "B"]', '["A", "B",]'), 3, "unexpected character ']'"),
         (_swap("\n}\n", "\n}\n{}\n"), 9, "text after the end"),
         (_swap('"A"', '"A\\q"'), 3, "bad escape"),
+        (_swap('"seats": 1', '"tie_order": ["B"]'), 2, "every candidate exactly once"),
+        (_swap('"seats": 1', '"tie_order": ["B", "B"]'), 2, "every candidate exactly once"),
+        (_swap('"seats": 1', '"tie_order": [2, 1]'), 2, "list of candidate names"),
         ("[1, 2]\n", 1, "one JSON object"),
         ("\n\n" + "[" * 100, 3, "nested more than"),
         ('{"candidates": [], "ballots": [], "n": 1' + "9" * 5000 + "}", 1, "too long"),

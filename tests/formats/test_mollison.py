@@ -82,6 +82,7 @@ GOOD = "1 W\n1 2 2 5\nA, X\nB, Y\n3 1 2\n2 2 1\n"
     [
         ("1 W\n1 2 2 5\nA, X\nB, Y\n3 1 2\n", 5, "promises 2 ballot lines"),
         ("1 W\n1 2 2 5\nA, X\n", 3, "after 1 of 2 candidate lines"),
+        ("1 W\n1 " + "9" * 30 + " 2 5\nA, X\n", 3, "after 1 of 9999"),
         ("1 W\n", 1, "before the header"),
         # Three candidates promised, two named: the first ballot line is taken as the third
         # name, and the next one is short of a rank.

@@ -103,6 +103,7 @@ def test_good_base_file(tmp_path: Path) -> None:
         # Wrong number of alternatives: more declared than named, or fewer.
         (GOOD.replace("ALTERNATIVES: 3", "ALTERNATIVES: 4"), 4, "no '# ALTERNATIVE NAME 4'"),
         (GOOD.replace("ALTERNATIVES: 3", "ALTERNATIVES: 2"), 9, "alternative 3 is named"),
+        (GOOD.replace("ALTERNATIVES: 3", "ALTERNATIVES: " + "9" * 30), 4, "NAME 4'"),
         (soi("5: 2\n3: 1,4,2\n", voters=8, orders=2), 11, "alternative 4 out of range"),
         (soi("5: 2\n3: 0,3,2\n", voters=8, orders=2), 11, "alternative 0 is below 1"),
         (soi("5: 2\n-3: 1,3,2\n", voters=8, orders=2), 11, "count -3 is below 0"),

@@ -131,7 +131,8 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
                 withdrawn.update(candidate(a, lineno) for a in args)
             elif key == "tie":
                 tie_order = [candidate(a, lineno) for a in args]
-                if sorted(tie_order) != list(range(ncand)):
+                # Compare lengths first: the header's count may be too large to build a range.
+                if len(tie_order) != ncand or sorted(tie_order) != list(range(ncand)):
                     raise FormatError(
                         f"[tie] must list each of the {ncand} candidates once",
                         path=path,
@@ -255,6 +256,8 @@ def dumps(election: Election) -> str:
     wd = sorted(election.withdrawn)
     if wd:
         out.append(" ".join(f"-{i + 1}" for i in wd))
+    if election.tie_order:
+        out.append("[tie " + " ".join(str(c + 1) for c in election.tie_order) + "]")
     for b in election.ballots:
         marks = ["=".join(str(c + 1) for c in rank) if rank else "-" for rank in b.ranking]
         out.append(" ".join([str(b.weight), *marks, "0"]))

@@ -6,9 +6,11 @@ Layout::
       "title": "Committee 2024",                   optional; default: the file name
       "seats": 3,                                  optional; a whole number >= 1, or null
       "options": {"tie": "3 2 1"},                 optional; strings, as BLT option lines give
+      "tie_order": ["Carol", "Bob", "Alice"],      optional; every candidate once, earliest first
       "candidates": [
         {"name": "Alice", "party": "Red", "withdrawn": false},   party, withdrawn optional
-        "Bob"                                      shorthand for {"name": "Bob"}
+        "Bob",                                     shorthand for {"name": "Bob"}
+        "Carol"
       ],
       "ballots": [
         {"ranking": [["Alice"], ["Bob", "Carol"], []], "count": 3},
@@ -267,7 +269,7 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
     check.keys(
         doc,
         "the election",
-        {"title", "seats", "options", "candidates", "ballots"},
+        {"title", "seats", "options", "tie_order", "candidates", "ballots"},
         {"candidates", "ballots"},
     )
     title = check.text(doc, "title", Path(str(path)).stem)
@@ -293,6 +295,16 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
         index[cand.name] = len(cands)
         cands.append(cand)
 
+    tie_order: list[CandidateIndex] = []
+    if "tie_order" in doc:
+        raw_order = doc["tie_order"]
+        line = doc.key_lines["tie_order"]
+        if not isinstance(raw_order, _Arr) or not all(isinstance(n, str) for n in raw_order):
+            raise check.error("'tie_order' must be a list of candidate names", line)
+        if sorted(raw_order) != sorted(index):
+            raise check.error("'tie_order' must name every candidate exactly once", line)
+        tie_order = [index[name] for name in raw_order]
+
     ballots_raw = doc["ballots"]
     if not isinstance(ballots_raw, _Arr):
         raise check.error("'ballots' must be a list", doc.key_lines["ballots"])
@@ -306,11 +318,18 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
         ranking = check.ranking(item["ranking"], item.key_lines["ranking"], index)
         rankings.append((ranking, count))
     return Election.from_rankings(
-        cands, rankings, seats=seats, title=title, source=str(path), options=options
+        cands,
+        rankings,
+        seats=seats,
+        title=title,
+        source=str(path),
+        options=options,
+        tie_order=tuple(tie_order),
     )
 
 
 def _line(value: Any) -> str:
+    """Render a value as one line of JSON, leaving non-ASCII text readable."""
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -319,6 +338,8 @@ def dumps(election: Election) -> str:
     names = election.names
     out = ["{", f'  "title": {_line(election.title)},', f'  "seats": {_line(election.seats)},']
     out.append(f'  "options": {_line(dict(election.options))},')
+    if election.tie_order:
+        out.append(f'  "tie_order": {_line([names[c] for c in election.tie_order])},')
     cands = [
         _line({"name": c.name, "party": c.party, "withdrawn": c.withdrawn})
         for c in election.candidates

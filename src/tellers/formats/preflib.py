@@ -193,10 +193,11 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
             raise FormatError(
                 f"alternative {k} is named but there are only {ncand}", path=path, line=line
             )
-    missing = [k for k in range(1, ncand + 1) if k not in header.names]
-    if missing:
+    # Stop at the first gap: the declared count may be absurdly large.
+    missing = next((k for k in range(1, ncand + 1) if k not in header.names), None)
+    if missing is not None:
         raise FormatError(
-            f"{ncand} alternatives but no '# ALTERNATIVE NAME {missing[0]}' line",
+            f"{ncand} alternatives but no '# ALTERNATIVE NAME {missing}' line",
             path=path,
             line=nline,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Election, Result
-from . import av, fptp, scottish, wigm
+from . import av, condorcet, ers97, fptp, meek, scottish, wigm
 from .base import MethodInfo, Registry
 
 __all__ = ["REGISTRY", "count", "get"]
@@ -35,6 +35,38 @@ REGISTRY.add(
 )
 REGISTRY.add(
     MethodInfo(
+        "ers97",
+        "The Electoral Reform Society's 1997 STV rules (two places, last-batch surpluses)",
+        ers97.count,
+        aliases=("ers", "ers-97", "ers97-stv"),
+    )
+)
+REGISTRY.add(
+    MethodInfo(
+        "meek",
+        "Meek's method of STV (generic; guarded fixed point and omega as Droop counts it)",
+        meek.count,
+        aliases=("meek-stv", "meekstv"),
+    )
+)
+REGISTRY.add(
+    MethodInfo(
+        "meek-prf",
+        "The PR Foundation's Reference Meek Rule (nine places, omega 10^-6)",
+        meek.count_prf,
+        aliases=("meek_prf",),
+    )
+)
+REGISTRY.add(
+    MethodInfo(
+        "warren",
+        "Warren's variant of Meek STV (generic; defaults as meek)",
+        meek.count_warren,
+        aliases=("warren-stv",),
+    )
+)
+REGISTRY.add(
+    MethodInfo(
         "fptp",
         "First past the post: the candidates with the most first-preference votes",
         fptp.count,
@@ -47,6 +79,24 @@ REGISTRY.add(
         "Alternative vote for one seat: exclude the lowest until one has a majority",
         av.count,
         aliases=("irv", "alternative-vote", "instant-runoff"),
+        single_winner=True,
+    )
+)
+REGISTRY.add(
+    MethodInfo(
+        "schulze",
+        "Schulze (beatpath), winning votes: the candidate whose strongest paths win",
+        condorcet.count_schulze,
+        aliases=("beatpath", "schulze-method"),
+        single_winner=True,
+    )
+)
+REGISTRY.add(
+    MethodInfo(
+        "ranked-pairs",
+        "Ranked pairs (Tideman): lock majorities largest margin first, skipping cycles",
+        condorcet.count_ranked_pairs,
+        aliases=("tideman", "ranked_pairs"),
         single_winner=True,
     )
 )

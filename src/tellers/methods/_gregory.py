@@ -8,8 +8,10 @@ what value, in the arithmetic, in how ties are broken and in when the count may 
 :class:`GregoryCount` runs the loop; a rule subclasses it and overrides the hooks below.
 
 Hooks (each documented where defined): ``quota``, ``has_quota``, ``surplus_parcels``,
-``transfer_value``, ``choose_surplus``, ``choose_exclusion``, ``exclusion_batches``,
-``deem_remaining`` and ``finish``.
+``transfer_value``, ``surplus_values``, ``surplus_remainder``, ``choose_surplus``,
+``choose_exclusion``, ``exclusion_batches``, ``stop_exclusion``, ``elect_reached``,
+``deem_remaining`` and ``finish``.  Their defaults are Scottish STV's; a hook may add a sentence
+to the note of the stage being closed through ``stage_notes``.
 """
 
 from __future__ import annotations
@@ -81,6 +83,8 @@ class GregoryCount:
         self.rounds: list[Round] = []
         self.valid = 0
         self.quota_value: Value = zero
+        #: Sentences a hook adds to the note of the stage being closed; ``record`` empties it.
+        self.stage_notes: list[str] = []
 
     # -- hooks ------------------------------------------------------------------------------
 
@@ -100,6 +104,27 @@ class GregoryCount:
         """Return a paper's new value: surplus x value / total, truncated once."""
         return self.arith.muldiv(surplus, value, total, rounding=Rounding.DOWN)
 
+    def surplus_values(
+        self, c: CandidateIndex, surplus: Value, total: Value, parcels: Sequence[Parcel]
+    ) -> dict[Value, Value]:
+        """Map each present paper value among ``parcels`` to the value it carries on.
+
+        By default every value is passed through ``transfer_value``; a rule whose transfer value
+        depends on the papers themselves (ERS97 divides by the number of transferable papers)
+        overrides this.
+        """
+        return {v: self.transfer_value(surplus, v, total) for v in {p.value for p in parcels}}
+
+    def surplus_remainder(
+        self, surplus: Value, moved: Value, nontransferable: Value
+    ) -> tuple[Value, Value]:
+        """Split what a surplus did not pass on into (non-transferable votes, rounding loss).
+
+        ``moved`` went to continuing candidates and ``nontransferable`` is what the papers
+        without a next preference carried at their new values; by default the rest is loss.
+        """
+        return nontransferable, surplus - moved - nontransferable
+
     def choose_surplus(self) -> tuple[CandidateIndex, TieBreak | None] | None:
         """Return the pending candidate whose surplus moves next (largest first), or None."""
         if not self.pending:
@@ -118,6 +143,10 @@ class GregoryCount:
     def exclusion_batches(self, parcels: list[Parcel]) -> list[list[Parcel]]:
         """Split an excluded candidate's parcels into the transfers made: here, one."""
         return [parcels]
+
+    def stop_exclusion(self) -> bool:
+        """Return whether an exclusion's remaining batches stay untransferred (default: never)."""
+        return False
 
     def deem_remaining(self) -> bool:
         """Return whether the continuing candidates can now simply fill the vacancies."""
@@ -160,8 +189,11 @@ class GregoryCount:
         self.finish()
         return self.result()
 
-    def elect_reached(self) -> list[Decision]:
-        """Elect every continuing candidate who reached the quota, highest first."""
+    def elect_reached(self, action: Action) -> list[Decision]:
+        """Elect every continuing candidate who reached the quota, highest first.
+
+        ``action`` is what the stage being closed did; the default rule does not need it.
+        """
         reached = [c for c in self.continuing if self.has_quota(self.totals[c])]
         decisions: list[Decision] = []
         while reached:
@@ -235,11 +267,11 @@ class GregoryCount:
         moving = set(map(id, parcels))
         self.piles[c] = [p for p in self.piles[c] if id(p) not in moving]
         values = {p.value for p in parcels}
-        value_of = {v: self.transfer_value(surplus, v, total) for v in values}
+        value_of = self.surplus_values(c, surplus, total, parcels)
         transfers, nontr, moved = self.move(parcels, value_of)
         self.totals[c] = self.quota_value
         transfers[c] = -surplus
-        loss = surplus - moved - nontr
+        nontr, loss = self.surplus_remainder(surplus, moved, nontr)
         self.exhausted += nontr
         self.loss += loss
         name = self.election.candidates[c].name
@@ -287,12 +319,19 @@ class GregoryCount:
             self.exhausted += nontr
             self.record(
                 transfers,
-                f"Exclusion of {names}" + (f" ({i + 1} of {len(batches)})" if len(batches) > 1 else ""),
+                f"Exclusion of {names}"
+                + (
+                    f" ({i + 1} of {len(batches)}{_batch_value(batch, self.arith)})"
+                    if len(batches) > 1
+                    else ""
+                ),
                 decisions if i == 0 else [],
                 Action.EXCLUSION,
                 tuple(cs),
                 nontr,
             )
+            if self.stop_exclusion():
+                break
 
     def record(
         self,
@@ -308,7 +347,10 @@ class GregoryCount:
         """Close a stage: note the totals, elect who reached the quota, and store the round."""
         a = self.arith
         self.history.append(list(self.totals))
-        decisions = decisions + self.elect_reached()
+        decisions = decisions + self.elect_reached(action)
+        if self.stage_notes:
+            note = "; ".join([note, *self.stage_notes])
+            self.stage_notes.clear()
         self.rounds.append(
             Round(
                 number=len(self.rounds) + 1,
@@ -339,3 +381,9 @@ class GregoryCount:
             seed=self.seed,
             places=self.arith.places,
         )
+
+
+def _batch_value(batch: Sequence[Parcel], arith: Arithmetic) -> str:
+    """Return ", papers at V" when every paper of an exclusion batch has the one value V."""
+    values = {p.value for p in batch}
+    return f", papers at {arith.decimal(values.pop())}" if len(values) == 1 else ""

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .._types import CandidateIndex
+from ..arithmetic import Value
 from ..model import TieBreak, TieMethod
 
 __all__ = ["Lot", "break_by_history", "break_by_order"]
@@ -33,7 +34,7 @@ class Lot:
 
 def break_by_history(
     tied: Sequence[CandidateIndex],
-    history: Sequence[Sequence[int]],
+    history: Sequence[Sequence[Value]],
     *,
     lowest: bool,
     purpose: str,

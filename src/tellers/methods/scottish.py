@@ -67,6 +67,4 @@ class ScottishCount(GregoryCount):
 
 def count(election: Election, *, seats: int | None = None, seed: int = 0) -> Result:
     """Count ``election`` by SSI 2007/42 rules 45-52."""
-    return ScottishCount(
-        election, seats=seats, seed=seed, arithmetic=FixedArithmetic(PLACES)
-    ).run()
+    return ScottishCount(election, seats=seats, seed=seed, arithmetic=FixedArithmetic(PLACES)).run()

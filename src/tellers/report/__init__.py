@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from .csv import to_csv
 from .json import to_json, to_json_dict
-from .text import render_text, stage_table
+from .text import render_comparison, render_text, stage_table
 
-__all__ = ["render_text", "stage_table", "to_csv", "to_json", "to_json_dict"]
+__all__ = ["render_comparison", "render_text", "stage_table", "to_csv", "to_json", "to_json_dict"]

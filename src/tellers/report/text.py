@@ -14,9 +14,10 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..model import Action, Outcome, Result
+from ..compare import Comparison
+from ..model import Action, Outcome, Result, TieMethod
 
-__all__ = ["render_text", "stage_table", "summary"]
+__all__ = ["render_comparison", "render_text", "stage_table", "summary"]
 
 _NAME_WIDTH = 28
 
@@ -48,7 +49,12 @@ def summary(result: Result) -> Text:
     t.append("\n")
     for tie in result.tiebreaks:
         names = ", ".join(sorted(result.candidates[c] for c in tie.tied))
-        how = f"by lot (seed {tie.seed})" if tie.seed is not None else f"by stage {tie.round}"
+        if tie.method is TieMethod.LOT:
+            how = f"by lot (seed {tie.seed})"
+        elif tie.method is TieMethod.ORDER:
+            how = "by the predetermined order"
+        else:
+            how = f"by stage {tie.round}"
         t.append(f"Tie ({tie.purpose}) between {names}: {result.candidates[tie.chosen]} {how}\n")
     return t
 
@@ -157,7 +163,9 @@ def renderables(result: Result, width: int) -> list[RenderableType]:
     """Return the summary, a notes list, and the stage tables for a page ``width`` wide."""
     parts: list[RenderableType] = [summary(result)]
     notes = Text()
-    for r in result.rounds[1:]:
+    for r in result.rounds:
+        if r.number == 1 and r.note == "First preferences":
+            continue
         notes.append(f"Stage {r.number}: {r.note}\n", style="dim")
     parts.append(notes)
     parts.extend(stage_table(result, block) for block in _blocks(result, width))
@@ -176,4 +184,65 @@ def render_text(result: Result, *, width: int = 120, color: bool = False) -> str
         highlight=False,
     )
     console.print(Group(*renderables(result, width)))
+    return buf.getvalue()
+
+
+def render_comparison(comparison: Comparison, *, width: int = 120, color: bool = False) -> str:
+    """Return the side-by-side table of who each rule elects, and the pairwise matrix."""
+    e = comparison.election
+    parts: list[RenderableType] = []
+    head = Text()
+    if e.title:
+        head.append(e.title + "\n", style="bold")
+    head.append(f"{len(e.candidates)} candidates, {e.total_weight:,} ballots.\n")
+    parts.append(head)
+    table = Table(header_style="bold", pad_edge=False)
+    table.add_column("Method", no_wrap=True)
+    table.add_column("Seats", justify="right")
+    table.add_column("Elected, in order of election")
+    table.add_column("Stages", justify="right")
+    for name, result, error in comparison.results:
+        if result is None:
+            table.add_row(name, "", Text(error, style="red"), "")
+        else:
+            table.add_row(
+                name, str(result.seats), ", ".join(result.elected_names), str(len(result.rounds))
+            )
+    parts.append(table)
+    if comparison.pairwise is not None:
+        names = e.names
+        m = Table(
+            title="Pairwise: papers ranking the row candidate above the column candidate",
+            header_style="bold",
+            pad_edge=False,
+        )
+        m.add_column("")
+        for j in range(len(names)):
+            m.add_column(str(j + 1), justify="right")
+        for i, row in enumerate(comparison.pairwise):
+            cells = [
+                Text(
+                    "-" if i == j else f"{v:,}",
+                    style="bold" if v > comparison.pairwise[j][i] else "",
+                )
+                for j, v in enumerate(row)
+            ]
+            m.add_row(f"{i + 1}. {names[i]}", *cells)
+        parts.append(m)
+        verdict = Text()
+        verdict.append("Condorcet winner: ", style="bold")
+        verdict.append(comparison.condorcet_winner or "none (a cycle or a tie)")
+        verdict.append("; Condorcet loser: ", style="bold")
+        verdict.append(comparison.condorcet_loser or "none")
+        parts.append(verdict)
+    buf = io.StringIO()
+    console = Console(
+        file=buf,
+        width=width,
+        no_color=not color,
+        color_system="standard" if color else None,
+        force_terminal=color,
+        highlight=False,
+    )
+    console.print(Group(*parts))
     return buf.getvalue()
