@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -158,20 +159,31 @@ def methods() -> None:
 
 @app.command()
 def verify(
-    dataset: Annotated[str, typer.Argument(help="What to verify: scotland-2022.")],
+    dataset: Annotated[
+        str, typer.Argument(help="What to verify: scotland-2022, droop or ers97-2017.")
+    ],
     data: Annotated[Path, typer.Option(help="The shared data folder.")] = Path("../shared/data"),
     out: Annotated[Path | None, typer.Option(help="Where to write the Markdown table.")] = None,
 ) -> None:
-    """Count every ward of a published election and compare every stage with the declaration."""
-    from .verify import scotland
+    """Count a published election or a peer's test suite and compare every stage."""
+    from .verify import droop, ers97_vs_scottish, scotland
 
-    if dataset != "scotland-2022":
-        raise _fail(f"unknown data set {dataset!r}; choose scotland-2022")
+    def ers97_table(data: Path) -> tuple[str, bool]:
+        return ers97_vs_scottish.build_table(data), True
+
+    checks: dict[str, tuple[Callable[[Path], tuple[str, bool]], str]] = {
+        "scotland-2022": (scotland.verify_2022, "docs/verification/scotland-2022.md"),
+        "droop": (droop.verify_droop, "docs/verification/droop.md"),
+        "ers97-2017": (ers97_table, "docs/verification/ers97-vs-scottish-2017.md"),
+    }
+    if dataset not in checks:
+        raise _fail(f"unknown data set {dataset!r}; choose {', '.join(checks)}")
+    run, default = checks[dataset]
     try:
-        report, ok = scotland.verify_2022(data, progress=sys.stderr.isatty())
+        report, ok = run(data)
     except TellersError as e:
         raise _fail(str(e)) from None
-    target = out or Path("docs/verification/scotland-2022.md")
+    target = out or Path(default)
     _write_atomically(target, report)
     Console(stderr=True).print(f"wrote {target}")
     raise typer.Exit(0 if ok else 1)

@@ -80,9 +80,11 @@ def test_quota_two_places_plus_one_hundredth_unless_exact() -> None:
         (11, 1, "5.50"),
         (1000, 5, "166.67"),
     ):
-        cands = [str(i) for i in range(seats + 2)]
-        # Spread the papers so that nobody is elected at once; the quota is the point.
-        orders = [((i % len(cands),), 1) for i in range(valid)]
+        n = seats + 2
+        cands = [str(i) for i in range(n)]
+        # Full rankings, so no paper becomes non-transferable before someone is elected and
+        # the quota is never recalculated [5.4.8]: the result's quota is the first one.
+        orders = [([(i + k) % n for k in range(n)], 1) for i in range(valid)]
         e = Election.from_orders(cands, orders, seats=seats)
         assert str(ers(e).quota) == quota
 
@@ -197,7 +199,7 @@ def test_surplus_from_last_batch_only() -> None:
 def test_deferred_surplus() -> None:
     """A surplus no larger than the gap between the two lowest is deferred [5.2.2(a)].
 
-    Ballots (2 places): AC x11, B x9, C x5, D x3, ED x2.  Valid 30, quota 30 / 3 = 10.00.
+    Ballots (2 places): AC x11, B x9, C x5, DB x3, ED x2.  Valid 30, quota 30 / 3 = 10.00.
     Stage 1: A 11, B 9, C 5, D 3, E 2; A elected, surplus 1.00.
     Deferral: the two lowest, E 2 and D 3, differ by 1.00, which the surplus 1.00 does not
       exceed: deferred.  Exclusion: E alone (E 2 + 1.00 <= D 3, but E+D 5 + 1 > C 5).
@@ -205,10 +207,10 @@ def test_deferred_surplus() -> None:
     Stage 3: now C 5 and D 5 are equal (no gap) and C+D+1 > B 9: A's surplus moves.  First
       stage surplus: all 11 papers, all to C, worth 11 > 1: tv(1/11) = 0.09; C 5.99;
       loss 1 - 0.99 = 0.01.
-    Stage 4: D 5 lowest (D+C = 10.99 > B 9): D's 5 papers (D x3, ED x2) have no further
-      preference: nt 5.00... but D x3 go nowhere and ED x2 too, so B stays 9.00?  No: B's
-      only route is its own first preferences, so make D's papers DB x3: B 12.00, elected.
-      ED x2 are non-transferable (2.00).
+    Stage 4: D 5 lowest (D+C = 10.99 > B 9).  D's papers are one batch at 1.00: DB x3 to B,
+      12.00, elected; ED x2 have no further preference: nt 2.00.  Total 10 + 12 + 5.99 + nt
+      2.00 + loss 0.01 = 30.
+    (Rule (b) never applies: TAV = 20 at stages 1-2 and 19.99 at stage 3, B 9 x 2 below both.)
     """
     e = election("ABCDE", [("AC", 11), ("B", 9), ("C", 5), ("DB", 3), ("ED", 2)], seats=2)
     r = ers(e)
@@ -233,15 +235,13 @@ def test_deferred_surplus() -> None:
     assert str(r.rounds[3].exhausted) == "2.00"
     assert str(r.rounds[3].loss) == "0.01"
     assert r.elected_names == ("A", "B")
-    # Scottish STV has no deferral: A's surplus is its second stage.
-    assert count(e, "scottish-stv").rounds[1].action is Action.SURPLUS
 
 
 def test_bulk_exclusion() -> None:
     """As many of the lowest as possible go together [5.2.5].
 
-    Ballots (2 places): A x8, B x8, CA x7 ... written out: A x8, B x8, C x7, DC x2, EC x1,
-    FA x1.  Valid 27, quota 27 / 3 = 9.00; nobody has it at stage 1.
+    Ballots (2 places): A x8, B x8, C x7, DC x2, EC x1, FA x1.  Valid 27, quota
+    27 / 3 = 9.00; nobody has it at stage 1 (nor rule (b): A 8 x 3 = 24 < 27).
     Lowest first: E 1, F 1, D 2, C 7, A 8, B 8.
       E alone: not separable from F (equal votes).  E+F = 2 <= D 2: a group of two.
       E+F+D = 4 <= C 7: a group of three, leaving 3 for 2 places [5.2.5(a)].
@@ -425,34 +425,33 @@ def test_elected_on_total_active_vote() -> None:
     assert "[5.4.9]" in r.rounds[2].decisions[-1].reason
 
 
-def test_last_places_filled_without_transfer() -> None:
-    """A proposed exclusion leaving as many continuing as places elects them all [5.5.1].
+def test_equal_votes_for_last_place_then_proposed_exclusion() -> None:
+    """Equal at every stage for too few places: none elected [5.6.2]; then the lot excludes one
+    and, as that leaves as many continuing as places, the other is elected unmoved [5.5.1].
 
-    Ballots (2 places): A x12, BA x7, C x6, D x5.  Valid 30, quota 10.00.
-    Stage 1: A 12, elected, surplus 2.00.  C 6 - D 5 = 1 < 2; D+C 11 + 2 > B 7: transfer.
-    Stage 2: A's 12 papers have no next preference: nothing moves, 2.00 non-transferable.
-    Then D is lowest; excluding D would leave B and C for the one place... no: it leaves
-    B and C, two candidates for one place, so D goes with a transfer?  D has no next
-    preference: stage 3 moves nothing (nt 5.00).  TAV = 30 - 10 - 2 - 5 = 13; B 7 x 2 = 14
-    >= 13: B is deemed elected by rule (b).  With a larger C that would not happen; the
-    5.5.1 case is when only C and B remain with C the lower, shown next.
+    Ballots (2 places): A x12, B x5, C x5.  Valid 22, quota 22 / 3 = 7.333... -> 7.34.
+    Stage 1: A elected, surplus 4.66 (B, C equal: no gap; B+C leaves too few: transfer).
+    Stage 2: A's 12 papers have no next preference: worth 0, so at present value; nothing
+      moves, nt 4.66.  TAV = 22 - 7.34 - 4.66 = 10; one place: B and C both have 5 x 2 >= 10,
+      two for one place, equal at every stage: neither is deemed elected at this stage.
+    Then the exclusion of the lowest is a tie, equal throughout: by lot.  Excluding it leaves
+    one continuing candidate for one place, who is deemed elected; no papers move, so there
+    is no third stage.
     """
-    e = election("ABCD", [("A", 12), ("B", 7), ("C", 6), ("D", 5)], seats=2)
-    r = ers(e)
-    assert r.elected_names == ("A", "B")
-    assert len(r.rounds) == 3
-    # One place, three continuing with no surplus: exclusion of the lowest (B 7, C 8, D 9:
-    # B) would leave two for one place; then C goes and D is deemed elected with no transfer.
-    e2 = election("ABCD", [("A", 20), ("B", 7), ("C", 8), ("D", 9)], seats=2)
-    r2 = ers(e2)
-    # Quota 44 / 3 = 14.666... -> 14.67; A elected with 5.33 (its papers go nowhere).
-    assert r2.quota == Decimal("14.67")
-    assert outcomes(r2)[0] == (1, "A", "elected")
-    last = r2.rounds[-1]
-    assert last.excluded == (2,)
-    assert last.elected == (3,)
-    assert "[5.5.1]" in last.decisions[-1].reason
-    assert r2.excluded == (1, 2)
+    e = election("ABC", [("A", 12), ("B", 5), ("C", 5)], seats=2)
+    for seed in (0, 1, 2, 3):
+        r = ers(e, seed=seed)
+        assert r.quota == Decimal("7.34")
+        assert_stages(r, [("12.00", "5.00", "5.00"), ("7.34", "5.00", "5.00")])
+        assert str(r.rounds[1].exhausted) == "4.66"
+        assert "none deemed elected at this stage [5.6.2]" in r.rounds[1].note
+        (tie,) = r.tiebreaks
+        assert tie.method is TieMethod.LOT and tie.seed == seed
+        last = r.rounds[-1]
+        assert last.excluded == (tie.chosen,)
+        assert last.elected == (3 - tie.chosen,)
+        assert "[5.5.1]" in last.decisions[-1].reason
+        assert r.elected == (0, 3 - tie.chosen)
 
 
 def test_places_and_registry() -> None:
@@ -520,3 +519,6 @@ def test_invariant_under_renaming_and_reordering(
         }
         assert (a.exhausted, a.loss) == (b.exhausted, b.loss)
     assert {perm[c] for c in r1.elected} == set(r2.elected)
+    # Nothing is created or lost: every round accounts for every valid paper [5.3.11, 5.4.15].
+    for rnd in r1.rounds:
+        assert sum(rnd.tallies) + rnd.exhausted + rnd.loss == r1.valid

@@ -452,8 +452,9 @@ def relabel(
 def view(result: Result, label: Callable[[str], str]) -> list[Any]:
     """The result with candidates named through ``label`` and keyed by name, not position.
 
-    Within a stage, quota elections keep their order; candidates deemed elected together under
-    rule 52 are compared as a set (the rule gives them no order).
+    Within a stage, quota elections are compared in order of their totals; candidates with
+    equal totals there, and candidates deemed elected together under rule 52, are compared as
+    a set (the rules give them no order).
     """
     name = [label(n) for n in result.candidates]
     out: list[Any] = [result.quota, result.valid, result.seats]
@@ -470,6 +471,8 @@ def view(result: Result, label: Callable[[str], str]) -> list[Any]:
                 deemed.add(item)
             else:
                 ordered.append(item)
+        tally = {name[i]: v for i, v in enumerate(r.tallies)}
+        ordered.sort(key=lambda item: (-tally[item[0]], item[0]))
         out.append(
             (
                 r.number,

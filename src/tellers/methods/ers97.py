@@ -210,24 +210,31 @@ class Ers97Count(GregoryCount):
         if a.compare(vote, self.quota_value) >= 0:
             return "(a) the quota"
         unfilled = self.seats - len(self.elected)
+        tav = self.total_active_vote()
         # (b) compared without rounding: vote x (unfilled + 1) >= total active vote.
-        if a.compare(vote * (unfilled + 1), self.total_active_vote()) >= 0:
-            return "(b) the total active vote / (places not filled + 1)"
+        if a.compare(vote * (unfilled + 1), tav) >= 0:
+            return (
+                "(b) the total active vote / (places not filled + 1), "
+                f"{a.decimal(tav)} / {unfilled + 1}"
+            )
         return None
+
+    def revise_quota(self) -> None:
+        """Recalculate the quota without the non-transferable vote if nobody is elected [5.4.8]."""
+        a = self.arith
+        if self.elected or a.compare(self.exhausted + self.loss, self.zero) <= 0:
+            return
+        q = self.quota_of(a.of(self.valid) - self.exhausted - self.loss)
+        if q != self.quota_value:
+            self.quota_value = q
+            self.stage_notes.append(f"quota recalculated to {a.decimal(q)} [5.4.8]")
 
     def elect_reached(self, action: Action) -> list[Decision]:
         """Deem elected, highest first, each candidate whose vote suffices [5.1.7, 5.6.2]."""
         a = self.arith
-        if (
-            action is Action.EXCLUSION
-            and not self.elected
-            and a.compare(self.exhausted + self.loss, self.zero) > 0
-        ):
-            # [5.4.8] papers became non-transferable before anyone was deemed elected.
-            q = self.quota_of(a.of(self.valid) - self.exhausted - self.loss)
-            if q != self.quota_value:
-                self.quota_value = q
-                self.stage_notes.append(f"quota recalculated to {a.decimal(q)} [5.4.8]")
+        if action is Action.EXCLUSION:
+            # Papers become non-transferable before an election only by exclusion [5.4.8].
+            self.revise_quota()
         clause = _ELECTION_CLAUSE.get(action, "5.4.9")
         decisions: list[Decision] = []
         while len(self.elected) < self.seats and self.continuing:
@@ -237,10 +244,7 @@ class Ers97Count(GregoryCount):
             if how is None:
                 break
             unfilled = self.seats - len(self.elected)
-            # With places for all of them the order decides nothing, so no lot is drawn.
-            c, tie = break_by_earliest(
-                group, self.history, lowest=False, purpose="deemed elected [5.6.2]", lot=None
-            )
+            c, tie = self.election_tie(group)
             if len(group) <= unfilled:
                 c = min(group) if c is None else c
                 tie = None
@@ -261,6 +265,18 @@ class Ers97Count(GregoryCount):
                 reason += "; equal votes decided by an earlier stage [5.6.2]"
             decisions.append(Decision(c, Outcome.ELECTED, reason, tie))
         return decisions
+
+    def election_tie(
+        self, group: Sequence[CandidateIndex]
+    ) -> tuple[CandidateIndex | None, TieBreak | None]:
+        """Order equal votes for election by the earliest point of inequality [5.6.2].
+
+        No lot is drawn: with places for all the order decides nothing, and without them
+        5.6.2 elects none of those equal throughout.
+        """
+        return break_by_earliest(
+            group, self.history, lowest=False, purpose="deemed elected [5.6.2]", lot=None
+        )
 
     # -- surpluses ----------------------------------------------------------------------------
 
@@ -368,9 +384,10 @@ class Ers97Count(GregoryCount):
             )
         if groups and len(groups[-1][0]) >= 2:
             group, votes, above = groups[-1]  # "as many candidates together as possible"
+            plus = f" + deferred surpluses {a.decimal(deferred)}" if self.pending else ""
             self.stage_notes.append(
-                f"{len(group)} excluded together: {a.decimal(votes)} + deferred surpluses "
-                f"{a.decimal(deferred)} does not exceed {a.decimal(above)} [5.2.5(b)]"
+                f"{len(group)} excluded together: {a.decimal(votes)}{plus} does not exceed "
+                f"{a.decimal(above)} [5.2.5(b)]"
             )
             return sorted(group, key=lambda c: (self.totals[c], c)), None
         low = min(self.totals[c] for c in self.continuing)

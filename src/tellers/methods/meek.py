@@ -99,6 +99,7 @@ __all__ = [
     "count_prf",
     "count_warren",
     "default_omega",
+    "distribute",
     "meek_keep",
     "prf_keep",
     "warren_keep",
@@ -180,6 +181,22 @@ def _shown(a: Arithmetic, v: Value) -> Decimal:
         # values carry 27 places.
         return Decimal(f"{v}E-{a.places}")
     return a.decimal(v)
+
+
+def _fmt(a: Arithmetic, v: Value) -> str:
+    """Return ``v`` as plain decimal text for a note."""
+    return f"{_shown(a, v):f}"
+
+
+def _describe(a: Arithmetic) -> str:
+    """Describe an arithmetic for the first round's note."""
+    if isinstance(a, GuardedArithmetic):
+        return f"guarded fixed point, {a.precision} places + {a.guard} guard digits"
+    if isinstance(a, FixedArithmetic):
+        return f"fixed point, {a.places} places"
+    if isinstance(a, RationalArithmetic):
+        return f"exact rational arithmetic, shown to {a.places} places"
+    return f"{a.name} arithmetic"
 
 
 def _read_ballots(election: Election, *, equal_ranks: bool) -> list[tuple[tuple[Rank, ...], int]]:
@@ -441,7 +458,7 @@ class _MeekCount:
         """Describe the elected candidates' keep factors."""
         if not self.elected:
             return ""
-        kfs = ", ".join(f"{self.name(c)} {_shown(self.a, self.kf[c])}" for c in self.elected)
+        kfs = ", ".join(f"{self.name(c)} {_fmt(self.a, self.kf[c])}" for c in self.elected)
         return f"; keep factors {kfs}"
 
     # -- the count --------------------------------------------------------------------------
@@ -452,7 +469,7 @@ class _MeekCount:
         # First preferences: every ballot's whole weight to its first choice (all kf are 1).
         self.distribute()
         first_note = (
-            f"First preferences; quota {_shown(a, self.quota)}; {a.name} arithmetic, "
+            f"First preferences; quota {_fmt(a, self.quota)}; {_describe(a)}, "
             f"omega 10^-{self.omega10}"
         )
         self.record(first_note, [], Action.FIRST, ())
@@ -471,8 +488,7 @@ class _MeekCount:
                 action, subjects = Action.RECOUNT, ()
             note = (
                 f"{iterations} iteration{'s' if iterations > 1 else ''} ({_WHY[why]}): quota "
-                f"{_shown(a, self.quota)}, total surplus {_shown(a, self.surplus)}"
-                + self.keep_note()
+                f"{_fmt(a, self.quota)}, total surplus {_fmt(a, self.surplus)}" + self.keep_note()
             )
             moving = []
             if why == "batch":
@@ -590,3 +606,27 @@ def count_warren(
 def count_prf(election: Election, *, seats: int | None = None, seed: int = 0) -> Result:
     """Count by the PR Foundation's Reference Meek Rule: 9 places, omega 10^-6 [A, B.2]."""
     return _MeekCount(election, PRF, FixedArithmetic(9), omega=6, seats=seats, seed=seed).run()
+
+
+def distribute(
+    election: Election,
+    keep_factors: Sequence[Value],
+    *,
+    rule: MeekRule = MEEK,
+    arithmetic: Arithmetic | None = None,
+) -> tuple[list[Value], Value, Value]:
+    """Pass every ballot once down its preferences at the given keep factors [B.2.a].
+
+    Returns each candidate's vote, the value left on exhausted ballots and the value lost to
+    truncation.  Keep factors are values of ``arithmetic`` (default: as :func:`count`); a
+    withdrawn candidate's is taken as 0.
+    """
+    a = arithmetic or GuardedArithmetic(18, 9)
+    counting = _MeekCount(election, rule, a, omega=1, seats=None, seed=0)
+    if len(keep_factors) != counting.n:
+        raise ConfigurationError(f"give {counting.n} keep factors, not {len(keep_factors)}")
+    counting.kf = [
+        counting.zero if c in election.withdrawn else kf for c, kf in enumerate(keep_factors)
+    ]
+    counting.distribute()
+    return counting.votes, counting.exhausted, counting.loss

@@ -1,0 +1,338 @@
+"""Ballots as numpy arrays: the representation the fast readers build and the fast counts use.
+
+A :class:`BallotArrays` holds merged ballots as a matrix of marks, one row per distinct ranking
+and one column per rank, with a weight vector.  A cell holds the candidate marked at that rank,
+or one of three codes: :data:`PAD` after the last rank, :data:`SKIP` for a rank left empty, and
+:data:`MULTI` for a rank marked for several candidates (their indices are kept in ``multi``), so
+the arrays keep exactly what :class:`~tellers.model.Ballot` keeps and a reader's output does
+not depend on which representation built it.
+
+:class:`ArrayElection` is an :class:`~tellers.model.Election` whose ballots live in such arrays;
+its ``ballots`` tuple is made only when something asks for it, because building a million
+:class:`~tellers.model.Ballot` objects costs more than counting them.
+
+All sums over ballots here are exact.  ``numpy.bincount`` adds in float64, which is exact for
+whole numbers while every partial sum stays below 2**53; callers pass a bound on the sum and
+the integer path is taken above it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ._types import CandidateIndex, Rank, Ranking
+from .errors import InputError
+from .model import Ballot, Candidate, Election
+
+__all__ = [
+    "MULTI",
+    "PAD",
+    "SKIP",
+    "ArrayElection",
+    "BallotArrays",
+    "StrictArrays",
+    "arrays_of",
+    "group_sum",
+    "index_dtype",
+    "merge_rows",
+    "strict_arrays",
+]
+
+#: After the last rank of a ballot.
+PAD = -1
+#: A rank left empty before a later mark.
+SKIP = -2
+#: A rank marked for several candidates (an equal ranking or an overvote).
+MULTI = -3
+
+#: float64 adds whole numbers exactly while every partial sum stays below this.
+EXACT_FLOAT = 2**53
+
+IntArray = npt.NDArray[np.int64]
+Marks = npt.NDArray[np.signedinteger[Any]]
+
+
+def index_dtype(ncand: int) -> type[np.signedinteger[Any]]:
+    """Return the smallest signed integer type that holds every candidate index and code."""
+    if ncand <= 127:
+        return np.int8
+    if ncand <= 32767:
+        return np.int16
+    return np.int32
+
+
+class BallotArrays:
+    """Merged ballots: ``marks`` (ballots x ranks, codes as above) and ``weights``."""
+
+    __slots__ = ("marks", "multi", "strict", "weights")
+
+    def __init__(
+        self,
+        marks: Marks,
+        weights: IntArray,
+        multi: Mapping[tuple[int, int], Rank] | None = None,
+        *,
+        strict: bool = False,
+    ) -> None:
+        self.marks = marks
+        self.weights = weights
+        self.multi: Mapping[tuple[int, int], Rank] = MappingProxyType(dict(multi or {}))
+        #: True when the reader guarantees one distinct candidate per rank and no codes but PAD.
+        self.strict = strict
+
+    def __len__(self) -> int:
+        return int(self.weights.shape[0])
+
+    def rankings(self) -> list[Ranking]:
+        """Return each row as a :data:`~tellers._types.Ranking`."""
+        out: list[Ranking] = []
+        multi = self.multi
+        for r, row in enumerate(self.marks.tolist()):
+            ranks: list[Rank] = []
+            for j, c in enumerate(row):
+                if c >= 0:
+                    ranks.append((c,))
+                elif c == PAD:
+                    break
+                elif c == SKIP:
+                    ranks.append(())
+                else:
+                    ranks.append(multi[(r, j)])
+            out.append(tuple(ranks))
+        return out
+
+    def ballots(self) -> tuple[Ballot, ...]:
+        """Return the rows as :class:`~tellers.model.Ballot` objects, in row order."""
+        return tuple(
+            Ballot(r, w) for r, w in zip(self.rankings(), self.weights.tolist(), strict=True)
+        )
+
+
+def _from_rankings(rankings: Sequence[tuple[Ranking, int]], ncand: int) -> BallotArrays:
+    """Build arrays from (ranking, weight) pairs."""
+    width = max((len(r) for r, _ in rankings), default=0)
+    rows: list[list[int]] = []
+    multi: dict[tuple[int, int], Rank] = {}
+    for i, (ranking, _) in enumerate(rankings):
+        row = [PAD] * width
+        for j, rank in enumerate(ranking):
+            if len(rank) == 1:
+                row[j] = rank[0]
+            elif not rank:
+                row[j] = SKIP
+            else:
+                row[j] = MULTI
+                multi[(i, j)] = rank
+        rows.append(row)
+    marks = np.array(rows, dtype=index_dtype(ncand)).reshape(len(rows), width)
+    weights = np.array([w for _, w in rankings], dtype=np.int64)
+    return BallotArrays(marks, weights, multi)
+
+
+class ArrayElection(Election):
+    """An election whose ballots are held as :class:`BallotArrays`.
+
+    Build one with :meth:`create`; ``ballots`` is made from the arrays on first use and equals
+    what :meth:`Election.from_rankings` would hold for the same rows.
+    """
+
+    arrays: BallotArrays
+
+    @classmethod
+    def create(
+        cls,
+        candidates: Sequence[Candidate | str],
+        arrays: BallotArrays,
+        *,
+        seats: int | None = None,
+        title: str = "",
+        source: str = "",
+        options: Mapping[str, str] | None = None,
+        tie_order: tuple[CandidateIndex, ...] = (),
+    ) -> ArrayElection:
+        """Check the arrays as :class:`Election` checks its ballots, and wrap them."""
+        self = object.__new__(cls)
+        cands = tuple(c if isinstance(c, Candidate) else Candidate(c) for c in candidates)
+        # Frozen dataclass fields are set the way the generated __init__ sets them.
+        for name, value in (
+            ("candidates", cands),
+            ("seats", seats),
+            ("title", title),
+            ("source", source),
+            ("options", MappingProxyType(dict(options or {}))),
+            ("tie_order", tie_order),
+            ("arrays", arrays),
+        ):
+            object.__setattr__(self, name, value)
+        self._check()
+        return self
+
+    def _check(self) -> None:
+        """Raise the errors :meth:`Election.__post_init__` raises, without making ballots."""
+        names = [c.name for c in self.candidates]
+        if len(set(names)) != len(names):
+            dup = next(n for n in names if names.count(n) > 1)
+            raise InputError(f"candidate name {dup!r} appears twice")
+        n = len(self.candidates)
+        a = self.arrays
+        if a.weights.size and int(a.weights.min()) < 0:
+            raise InputError(f"negative ballot weight {int(a.weights.min())}")
+        marks = a.marks
+        if marks.size:
+            bad = (marks >= n) | (marks < MULTI)
+            if bad.any():
+                raise InputError(
+                    f"candidate index {int(marks[bad][0]) + 1} out of range 1..{n}"
+                )
+        for rank in a.multi.values():
+            for c in rank:
+                if not 0 <= c < n:
+                    raise InputError(f"candidate index {c + 1} out of range 1..{n}")
+        if sorted(self.tie_order) != list(range(n)) and self.tie_order:
+            raise InputError("a tie-breaking order must name every candidate once")
+        if self.seats is not None and self.seats < 1:
+            raise InputError(f"seats must be at least 1, not {self.seats}")
+
+    def __post_init__(self) -> None:
+        # Reached only through dataclasses.replace, which passes materialised ballots.
+        Election.__post_init__(self)
+
+    @cached_property
+    def ballots(self) -> tuple[Ballot, ...]:  # type: ignore[override]
+        """The ballots, made from the arrays the first time they are asked for."""
+        return self.arrays.ballots()
+
+    @property
+    def total_weight(self) -> int:
+        """Number of ballot papers."""
+        return int(self.arrays.weights.sum())
+
+
+def arrays_of(election: Election) -> BallotArrays:
+    """Return the election's ballots as arrays (made from its ballots if it has none)."""
+    arrays = getattr(election, "arrays", None)
+    if isinstance(arrays, BallotArrays):
+        return arrays
+    return _from_rankings([(b.ranking, b.weight) for b in election.ballots], len(election.names))
+
+
+class StrictArrays:
+    """Ballots read as strict orders: ``prefs`` rows end in at least one PAD column.
+
+    Rows with no usable preference (or no weight) are left out; ``valid`` is the number of
+    papers kept.
+    """
+
+    __slots__ = ("prefs", "valid", "weights")
+
+    def __init__(self, prefs: Marks, weights: IntArray) -> None:
+        self.prefs = prefs
+        self.weights = weights
+        self.valid = int(weights.sum())
+
+
+def strict_arrays(
+    arrays: BallotArrays, ncand: int, withdrawn: frozenset[CandidateIndex]
+) -> StrictArrays:
+    """Read every row as :meth:`Ballot.preferences` does, vectorised.
+
+    Preferences stop at a skipped rank or a rank marked for several candidates; withdrawn
+    candidates and repeated marks are passed over; rows left with nothing are dropped.
+    """
+    marks = arrays.marks
+    n, width = marks.shape
+    dtype = marks.dtype
+    if width == 0 or n == 0:
+        empty = np.full((0, 1), PAD, dtype=dtype)
+        return StrictArrays(empty, np.zeros(0, dtype=np.int64))
+    neg = marks < 0
+    # The first code (PAD, SKIP or MULTI) ends the usable preferences.
+    stop = np.where(neg.any(axis=1), neg.argmax(axis=1), width)
+    keep = np.arange(width) < stop[:, None]
+    if withdrawn:
+        out = np.zeros(ncand + 1, dtype=bool)
+        out[list(withdrawn)] = True
+        # Codes look up the spare last slot, which is never withdrawn.
+        keep &= ~out[np.where(marks >= 0, marks, ncand)]
+    if not arrays.strict:
+        keep &= ~_repeated(marks, keep, ncand)
+    prefix = bool((keep[:, 1:] <= keep[:, :-1]).all())
+    if prefix:
+        prefs = np.where(keep, marks, PAD).astype(dtype, copy=False)
+    else:
+        # Shift the kept marks left, keeping their order.
+        order = np.argsort(~keep, axis=1, kind="stable")
+        prefs = np.take_along_axis(marks, order, axis=1)
+        kept = np.take_along_axis(keep, order, axis=1)
+        prefs = np.where(kept, prefs, PAD).astype(dtype, copy=False)
+    weights = arrays.weights
+    rows = (prefs[:, 0] >= 0) & (weights > 0)
+    if not rows.all():
+        prefs = prefs[rows]
+        weights = weights[rows]
+    used = int((prefs >= 0).sum(axis=1).max()) if prefs.shape[0] else 0
+    # One PAD column at the end, so a pointer moving past the last preference reads PAD.
+    out_prefs = np.full((prefs.shape[0], used + 1), PAD, dtype=dtype)
+    out_prefs[:, :used] = prefs[:, :used]
+    return StrictArrays(out_prefs, np.ascontiguousarray(weights, dtype=np.int64))
+
+
+def _repeated(marks: Marks, keep: npt.NDArray[np.bool_], ncand: int) -> npt.NDArray[np.bool_]:
+    """Mark each kept cell whose candidate was already kept earlier in its row."""
+    n, width = marks.shape
+    words = ncand // 64 + 1
+    seen = np.zeros((n, words), dtype=np.uint64)
+    rep = np.zeros((n, width), dtype=bool)
+    rows = np.arange(n)
+    for j in range(width):
+        col = marks[:, j].astype(np.int64)
+        live = keep[:, j]
+        c = np.where(live, col, 0)
+        word = c >> 6
+        bit = np.left_shift(np.uint64(1), (c & 63).astype(np.uint64))
+        cur = seen[rows, word]
+        hit = live & ((cur & bit) != 0)
+        rep[:, j] = hit
+        seen[rows, word] = np.where(live, cur | bit, cur)
+    return rep
+
+
+def group_sum(keys: npt.NDArray[Any], values: IntArray, n: int, bound: int) -> list[int]:
+    """Sum ``values`` by ``keys`` (0..n-1) exactly; ``bound`` is at least the sum of them all."""
+    if bound < EXACT_FLOAT:
+        return [int(v) for v in np.bincount(keys, weights=values, minlength=n).tolist()]
+    out = [0] * n
+    for k, v in zip(keys.tolist(), values.tolist(), strict=True):
+        out[k] += v
+    return out
+
+
+def exact_sum(values: IntArray, bound: int) -> int:
+    """Sum int64 ``values`` exactly; ``bound`` is at least their sum."""
+    if bound < 2**63:
+        return int(values.sum())
+    return sum(values.tolist())
+
+
+def merge_rows(marks: Marks, weights: IntArray) -> tuple[Marks, IntArray]:
+    """Merge identical rows, adding weights; rows keep the order of their first appearance."""
+    n = marks.shape[0]
+    if n == 0:
+        return marks, weights
+    m = np.ascontiguousarray(marks)
+    row_view = m.view(np.dtype((np.void, m.dtype.itemsize * m.shape[1]))).ravel()
+    _, first, inverse = np.unique(row_view, return_index=True, return_inverse=True)
+    bound = int(weights.sum())
+    if bound < EXACT_FLOAT:
+        merged = np.bincount(inverse, weights=weights, minlength=first.size).astype(np.int64)
+    else:
+        merged = np.zeros(first.size, dtype=np.int64)
+        np.add.at(merged, inverse, weights)
+    order = np.argsort(first, kind="stable")
+    return m[first[order]], merged[order]
