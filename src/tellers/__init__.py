@@ -10,6 +10,7 @@ The engine is importable without the service::
 
 from __future__ import annotations
 
+from .compare import Comparison, compare
 from .errors import ConfigurationError, FormatError, InputError, TellersError, VerificationError
 from .formats import read
 from .methods import count
@@ -33,6 +34,7 @@ __all__ = [
     "Action",
     "Ballot",
     "Candidate",
+    "Comparison",
     "ConfigurationError",
     "Decision",
     "Election",
@@ -46,6 +48,7 @@ __all__ = [
     "TieMethod",
     "VerificationError",
     "__version__",
+    "compare",
     "count",
     "read",
     "render_text",

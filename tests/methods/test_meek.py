@@ -12,7 +12,7 @@ places: keeps rounded up, the quota truncated plus 0.000000001, kf x q and then 
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal
+from decimal import Context, Decimal
 from fractions import Fraction
 
 from hypothesis import given, settings
@@ -247,12 +247,17 @@ def test_registered_and_counted_through_the_public_api() -> None:
 
 def invariants(e: Election, r: Result) -> None:
     """Check what every Meek-family result must satisfy."""
+    exact = Context(prec=100)
     for rnd in r.rounds:
         # Guarded and fixed values are exact: every paper is a vote, exhausted or lost.
-        assert sum(rnd.tallies) + rnd.exhausted + rnd.loss == r.valid
+        total = Decimal(0)
+        for v in (*rnd.tallies, rnd.exhausted, rnd.loss):
+            total = exact.add(total, v)
+        assert total == r.valid
         assert all(v >= 0 for v in rnd.tallies)
     for prev, rnd in zip(r.rounds, r.rounds[1:], strict=False):
-        assert all(t == a - b for t, a, b in zip(rnd.transfers, rnd.tallies, prev.tallies))
+        for t, a, b in zip(rnd.transfers, rnd.tallies, prev.tallies, strict=True):
+            assert t == exact.subtract(a, b)
     decided = [d.candidate for rnd in r.rounds for d in rnd.decisions]
     assert len(decided) == len(set(decided))
     hopeful = len(e.candidates) - len(e.withdrawn)

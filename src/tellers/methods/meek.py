@@ -72,7 +72,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Protocol
 
 from .._types import CandidateIndex, Rank
@@ -107,6 +107,9 @@ __all__ = [
 
 DOWN = Rounding.DOWN
 UP = Rounding.UP
+# Differences of shown values are taken exactly: guarded values carry 27 places, more digits
+# than Decimal's default 28-digit context keeps.
+_EXACT = Context(prec=1000)
 
 
 class KeepRule(Protocol):
@@ -433,8 +436,9 @@ class _MeekCount:
         exhausted, loss = _shown(a, self.exhausted), _shown(a, self.loss)
         if self.rounds:
             prev = self.rounds[-1]
-            transfers = tuple(t - p for t, p in zip(tallies, prev.tallies, strict=True))
-            ex_moved, loss_moved = exhausted - prev.exhausted, loss - prev.loss
+            sub = _EXACT.subtract
+            transfers = tuple(sub(t, p) for t, p in zip(tallies, prev.tallies, strict=True))
+            ex_moved, loss_moved = sub(exhausted, prev.exhausted), sub(loss, prev.loss)
         else:
             transfers = tuple(Decimal(0) for _ in tallies)
             ex_moved = loss_moved = Decimal(0)

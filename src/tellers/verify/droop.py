@@ -101,6 +101,9 @@ EXPLAINED_DIFFERENCES: dict[str, tuple[str, str]] = {}
 #: How many seeds to try for lots to fall as Droop's did (Scottish STV only).
 SEEDS = 1000
 
+# Sums and roundings of printed values are exact (guarded values exceed 28 digits).
+_EXACT = Context(prec=1000)
+
 _TIE = re.compile(r"Break tie(?: by (lot|prior stage))? \((.*)\): \[(.*)\] -> (.*)")
 _DEFEAT_PURPOSES = ("defeat", "defeat low candidate")
 _SURPLUS_PURPOSES = ("surplus", "largest surplus")
@@ -283,7 +286,7 @@ def _at(ours: Decimal, theirs: Decimal) -> Decimal:
     """Round ours half up to the places Droop printed."""
     exp = theirs.as_tuple().exponent
     assert isinstance(exp, int)
-    return ours.quantize(Decimal(1).scaleb(exp), rounding=ROUND_HALF_UP, context=Context(prec=200))
+    return ours.quantize(Decimal(1).scaleb(exp), rounding=ROUND_HALF_UP, context=_EXACT)
 
 
 def _names(ref: Reference, cs: set[int] | frozenset[int] | tuple[int, ...]) -> str:
@@ -311,9 +314,12 @@ def _compare_figures(
             if c not in rnd.votes and r.tallies[c] != 0:
                 diffs.append(f"{where}, {ref.names[c]} (withdrawn): ours {r.tallies[c]}")
         if meek:
-            pairs_nt = [("residual", r.exhausted + r.loss, rnd.residual)]
+            pairs_nt = [("residual", _EXACT.add(r.exhausted, r.loss), rnd.residual)]
         else:
-            residual = ref.nballots - sum(rnd.votes.values(), Decimal(0)) - rnd.residual
+            printed = sum(rnd.votes.values(), Decimal(0))
+            residual = _EXACT.subtract(
+                _EXACT.subtract(Decimal(ref.nballots), printed), rnd.residual
+            )
             pairs_nt = [("non-transferable", r.exhausted, rnd.residual)]
             if exact:
                 pairs_nt.append(("loss", r.loss, residual))

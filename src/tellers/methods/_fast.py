@@ -1,0 +1,438 @@
+"""Array counts: AV and Scottish STV with numpy, giving results identical to the reference loops.
+
+The reference counts (``av.py`` and the Gregory loop in ``_gregory.py``) walk every parcel in
+Python.  Here the ballots are rows of a matrix of strict preferences (see
+:func:`tellers._arrays.strict_arrays`), a pointer per row says which preference holds it, and
+each candidate's pile is a list of row-index arrays.  A stage touches only the rows on the pile
+that moves: their pointers advance, vectorised, past candidates no longer continuing, and the
+rows are appended to their new holders' piles.  Everything a stage records (totals, transfers,
+notes, decisions, ties) is built exactly as the reference builds it, from Python integers, so
+the :class:`~tellers.model.Result` is equal field by field; ``tests/methods/test_fast.py``
+checks that on random elections.
+
+Exactness: per-row products (papers x value) are int64; sums by candidate go through
+:func:`tellers._arrays.group_sum`, exact below 2**53.  :func:`supports` refuses elections whose
+papers, times the arithmetic's unit, could reach that bound, and the callers then use the
+reference loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+import numpy as np
+import numpy.typing as npt
+
+from .._arrays import EXACT_FLOAT, StrictArrays, arrays_of, exact_sum, group_sum, strict_arrays
+from .._types import CandidateIndex
+from ..errors import ConfigurationError
+from ..model import Action, Decision, Election, Outcome, Result, Round, TieBreak
+from ._ties import Lot, break_by_history
+from .base import resolve_seats
+
+__all__ = ["count_av", "count_scottish", "supports"]
+
+Index = npt.NDArray[np.intp]
+
+
+def supports(election: Election, unit: int = 1) -> bool:
+    """Return whether the array count is exact for this election at scale ``unit``."""
+    return arrays_of(election).weights.sum(dtype=object) * unit < EXACT_FLOAT
+
+
+class _Piles:
+    """Each candidate's papers as a list of row-index arrays, and each row's pointer."""
+
+    def __init__(self, strict: StrictArrays, ncand: int) -> None:
+        self.prefs = strict.prefs
+        self.weights = strict.weights
+        self.ncand = ncand
+        n = strict.weights.shape[0]
+        self.pos = np.zeros(n, dtype=np.intp)
+        first = strict.prefs[:, 0].astype(np.intp)
+        self.piles: list[list[Index]] = [[] for _ in range(ncand)]
+        self.file(np.arange(n, dtype=np.intp), first)
+        self.first = first
+
+    def file(self, rows: Index, to: Index) -> None:
+        """Append ``rows`` to the piles of ``to``, one array per receiving candidate."""
+        if rows.size == 0:
+            return
+        order = np.argsort(to, kind="stable")
+        counts = np.bincount(to, minlength=self.ncand)
+        ends = np.cumsum(counts).tolist()
+        start = 0
+        sorted_rows = rows[order]
+        for c, end in enumerate(ends):
+            if end > start:
+                self.piles[c].append(sorted_rows[start:end])
+            start = end
+
+    def take(self, c: CandidateIndex) -> Index:
+        """Remove and return every row on ``c``'s pile."""
+        chunks = self.piles[c]
+        self.piles[c] = []
+        if not chunks:
+            return np.zeros(0, dtype=np.intp)
+        return chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
+
+    def advance(self, rows: Index, continuing: npt.NDArray[np.bool_]) -> tuple[Index, Index, Index]:
+        """Move each row's pointer to its next continuing preference.
+
+        Returns, as positions within ``rows``: the rows that moved, the candidates they moved
+        to (aligned), and the rows with no further preference.  ``continuing`` has one spare
+        False slot at the end, which PAD reads.
+        """
+        prefs = self.prefs
+        local = np.arange(rows.size, dtype=np.intp)
+        at = self.pos[rows] + 1
+        moved: list[Index] = []
+        moved_at: list[Index] = []
+        moved_to: list[Index] = []
+        gone: list[Index] = []
+        while local.size:
+            c = prefs[rows[local], at].astype(np.intp)
+            ok = continuing[c]
+            end = c < 0
+            if ok.any():
+                moved.append(local[ok])
+                moved_at.append(at[ok])
+                moved_to.append(c[ok])
+            if end.any():
+                gone.append(local[end])
+            rest = ~(ok | end)
+            local = local[rest]
+            at = at[rest] + 1
+        empty = np.zeros(0, dtype=np.intp)
+        m = np.concatenate(moved) if moved else empty
+        if m.size:
+            self.pos[rows[m]] = np.concatenate(moved_at)
+        to = np.concatenate(moved_to) if moved_to else empty
+        return m, to, (np.concatenate(gone) if gone else empty)
+
+
+def _mask(continuing: set[CandidateIndex], ncand: int) -> npt.NDArray[np.bool_]:
+    """Return a boolean mask of continuing candidates with a spare False slot for PAD."""
+    m = np.zeros(ncand + 1, dtype=bool)
+    if continuing:
+        m[list(continuing)] = True
+    return m
+
+
+def _majority_note(active: int) -> str:
+    """Describe the majority needed of the votes held by continuing candidates (as av.py)."""
+    if active == 0:
+        return "no votes with continuing candidates"
+    return f"majority {active // 2 + 1:,} of {active:,} continuing"
+
+
+def count_av(election: Election, *, seats: int | None = None, seed: int = 0) -> Result:
+    """Count ``election`` by the alternative vote, as :func:`tellers.methods.av.count` does."""
+    resolve_seats(election, seats, single=True)
+    n = len(election.candidates)
+    continuing: set[CandidateIndex] = set(range(n)) - election.withdrawn
+    if not continuing:
+        raise ConfigurationError("no candidates to count: all are withdrawn")
+    lot = Lot(seed)
+    names = election.names
+    arrays = arrays_of(election)
+    strict = strict_arrays(arrays, n, election.withdrawn)
+    weights = strict.weights
+    bound = strict.valid
+    piles = _Piles(strict, n)
+    totals = group_sum(piles.first, weights, n, bound)
+    valid = strict.valid
+    unused = int(arrays.weights.sum(dtype=object)) - valid
+
+    rounds: list[Round] = []
+    history: list[list[int]] = []
+    exhausted = 0
+    transfers = [0] * n
+    newly_exhausted = 0
+    decisions: list[Decision] = []
+    action = Action.FIRST
+    subjects: tuple[CandidateIndex, ...] = ()
+    note = "First preferences"
+    if unused:
+        paper = "paper" if unused == 1 else "papers"
+        note += f"; {unused:,} {paper} with no usable first preference not counted"
+
+    while True:
+        history.append(list(totals))
+        active = sum(totals[c] for c in continuing)
+        winner = next((c for c in continuing if 2 * totals[c] > active), None)
+        if winner is not None:
+            clause = "[45A(2)]" if not rounds else "[45A(4)]"
+            decisions.append(
+                Decision(winner, Outcome.ELECTED, f"majority of continuing votes {clause}")
+            )
+        elif len(continuing) == 1:
+            winner = next(iter(continuing))
+            decisions.append(Decision(winner, Outcome.ELECTED, "last continuing candidate"))
+        rounds.append(
+            Round(
+                number=len(rounds) + 1,
+                tallies=tuple(Decimal(v) for v in totals),
+                transfers=tuple(Decimal(v) for v in transfers),
+                exhausted=Decimal(exhausted),
+                decisions=tuple(decisions),
+                note=f"{note}; {_majority_note(active)}",
+                exhausted_transfer=Decimal(newly_exhausted),
+                action=action,
+                subjects=subjects,
+            )
+        )
+        if winner is not None:
+            break
+
+        low = min(totals[c] for c in continuing)
+        tied = [c for c in continuing if totals[c] == low]
+        out, tie = break_by_history(tied, history, lowest=True, purpose="exclusion", lot=lot)
+        continuing.discard(out)
+        rows = piles.take(out)
+        moved, to, gone = piles.advance(rows, _mask(continuing, n))
+        piles.file(rows[moved], to)
+        transfers = group_sum(to, weights[rows[moved]], n, bound)
+        newly_exhausted = exact_sum(weights[rows[gone]], bound)
+        for c, t in enumerate(transfers):
+            totals[c] += t
+        transfers[out] = -totals[out]
+        totals[out] = 0
+        exhausted += newly_exhausted
+        reason = "fewest votes [45A(3)]"
+        if tie is not None:
+            reason = f"fewest votes, equal lowest decided by {tie.method} [tie]"
+        decisions = [Decision(out, Outcome.EXCLUDED, reason, tie)]
+        action, subjects = Action.EXCLUSION, (out,)
+        note = f"Exclusion of {names[out]}"
+
+    return Result(
+        method="av",
+        seats=1,
+        candidates=names,
+        valid=Decimal(valid),
+        quota=None,
+        rounds=tuple(rounds),
+        title=election.title,
+        seed=seed,
+        places=0,
+    )
+
+
+class _ScottishArrays:
+    """Scottish STV (SSI 2007/42 rules 45-52) on arrays; mirrors ``ScottishCount`` exactly."""
+
+    method = "scottish-stv"
+    quota_reason = "reached the quota [47]"
+    exclusion_reason = "fewest votes [50]"
+    deemed_reason = "deemed elected: as many continuing as vacancies [52]"
+
+    def __init__(self, election: Election, *, seats: int | None, seed: int, places: int) -> None:
+        self.election = election
+        self.seats = resolve_seats(election, seats)
+        self.places = places
+        self.one = 10**places
+        self.lot = Lot(seed)
+        self.seed = seed
+        n = len(election.candidates)
+        self.ncand = n
+        self.continuing: set[CandidateIndex] = set(range(n)) - election.withdrawn
+        if not self.continuing:
+            raise ConfigurationError("no candidates to count: all are withdrawn")
+        self.elected: list[CandidateIndex] = []
+        self.pending: list[CandidateIndex] = []
+        self.totals: list[int] = [0] * n
+        self.history: list[list[int]] = []
+        self.exhausted = 0
+        self.loss = 0
+        self.rounds: list[Round] = []
+        self.valid = 0
+        self.quota_value = 0
+
+    def dec(self, v: int) -> Decimal:
+        """Return a scaled value as the fixed arithmetic shows it."""
+        return Decimal(int(v)).scaleb(-self.places)
+
+    def run(self) -> Result:
+        """Count the election and return its result."""
+        n = self.ncand
+        strict = strict_arrays(arrays_of(self.election), n, self.election.withdrawn)
+        self.weights = strict.weights
+        self.piles = _Piles(strict, n)
+        self.values = np.full(strict.weights.shape[0], self.one, dtype=np.int64)
+        self.valid = strict.valid
+        # Sums of papers x value never exceed every paper at value one.
+        self.bound = self.valid * self.one
+        self.totals = group_sum(self.piles.first, self.weights * self.one, n, self.bound)
+        self.quota_value = (self.valid // (self.seats + 1) + 1) * self.one
+        self.record([0] * n, "First preferences", [], Action.FIRST, ())
+
+        while len(self.elected) < self.seats:
+            if len(self.continuing) <= self.seats - len(self.elected):
+                break
+            chosen = self.choose_surplus()
+            if chosen is not None:
+                self.transfer_surplus(*chosen)
+                continue
+            low = min(self.totals[c] for c in self.continuing)
+            tied = [c for c in self.continuing if self.totals[c] == low]
+            c, tie = break_by_history(
+                tied, self.history, lowest=True, purpose="exclusion", lot=self.lot
+            )
+            self.exclude(c, tie)
+        if len(self.elected) < self.seats and self.continuing:
+            self.deem_elected()
+        return Result(
+            method=self.method,
+            seats=self.seats,
+            candidates=self.election.names,
+            valid=Decimal(self.valid),
+            quota=self.dec(self.quota_value),
+            rounds=tuple(self.rounds),
+            title=self.election.title,
+            seed=self.seed,
+            places=self.places,
+        )
+
+    def choose_surplus(self) -> tuple[CandidateIndex, TieBreak | None] | None:
+        """Return the pending candidate whose surplus moves next (largest first), or None."""
+        if not self.pending:
+            return None
+        top = max(self.totals[c] for c in self.pending)
+        tied = [c for c in self.pending if self.totals[c] == top]
+        return break_by_history(
+            tied, self.history, lowest=False, purpose="order of surpluses", lot=self.lot
+        )
+
+    def elect_reached(self) -> list[Decision]:
+        """Elect every continuing candidate at or over the quota, highest first."""
+        reached = [c for c in self.continuing if self.totals[c] >= self.quota_value]
+        decisions: list[Decision] = []
+        while reached:
+            top = max(self.totals[c] for c in reached)
+            tied = [c for c in reached if self.totals[c] == top]
+            c, tie = break_by_history(
+                tied, self.history, lowest=False, purpose="order of election", lot=None
+            )
+            reached.remove(c)
+            self.continuing.discard(c)
+            self.elected.append(c)
+            if self.totals[c] > self.quota_value:
+                self.pending.append(c)
+            decisions.append(Decision(c, Outcome.ELECTED, self.quota_reason, tie))
+        return decisions
+
+    def deem_elected(self) -> None:
+        """Elect all continuing candidates, highest first, in the last stage's decisions."""
+        order = sorted(self.continuing, key=lambda c: (-self.totals[c], c))
+        deemed = tuple(Decision(c, Outcome.ELECTED, self.deemed_reason) for c in order)
+        self.elected.extend(order)
+        self.continuing.clear()
+        last = self.rounds[-1]
+        self.rounds[-1] = replace(last, decisions=last.decisions + deemed)
+
+    def move(self, rows: Index, new_values: npt.NDArray[np.int64]) -> tuple[list[int], int, int]:
+        """Pass rows (carrying ``new_values``) to their next continuing preferences.
+
+        Returns the transfers to each candidate, the value that became non-transferable and
+        the total moved; rows that move take their new value.
+        """
+        moved, to, gone = self.piles.advance(rows, _mask(self.continuing, self.ncand))
+        mrows = rows[moved]
+        mv = new_values[moved]
+        transfers = group_sum(to, self.weights[mrows] * mv, self.ncand, self.bound)
+        nontr = exact_sum(self.weights[rows[gone]] * new_values[gone], self.bound)
+        self.values[mrows] = mv
+        self.piles.file(mrows, to)
+        for c, t in enumerate(transfers):
+            self.totals[c] += t
+        return transfers, nontr, sum(transfers)
+
+    def transfer_surplus(self, c: CandidateIndex, tie: TieBreak | None) -> None:
+        """Pass on ``c``'s surplus as one stage [48]."""
+        self.pending.remove(c)
+        total = self.totals[c]
+        surplus = total - self.quota_value
+        rows = self.piles.take(c)
+        vals = self.values[rows]
+        present = np.unique(vals)
+        # [48(3)] surplus x value / total, truncated: once per distinct value, in Python ints.
+        new_of = [surplus * v // total for v in present.tolist()]
+        new_values = np.asarray(new_of, dtype=np.int64)[np.searchsorted(present, vals)]
+        transfers, nontr, moved = self.move(rows, new_values)
+        self.totals[c] = self.quota_value
+        transfers[c] = -surplus
+        loss = surplus - moved - nontr
+        self.exhausted += nontr
+        self.loss += loss
+        name = self.election.candidates[c].name
+        shown = ", ".join(str(self.dec(v)) for v in reversed(new_of))
+        note = f"Surplus of {name} ({self.dec(surplus)}); transfer value {shown}"
+        if tie is not None:
+            note += f"; equal surpluses, decided by {tie.method}"
+        self.record(transfers, note, [], Action.SURPLUS, (c,), nontr, loss, tie)
+
+    def exclude(self, c: CandidateIndex, tie: TieBreak | None) -> None:
+        """Exclude ``c`` and pass on all their papers at the values received [50]."""
+        self.continuing.discard(c)
+        reason = (
+            self.exclusion_reason
+            if tie is None
+            else f"{self.exclusion_reason}; tie decided by {tie.method}"
+        )
+        decisions = [Decision(c, Outcome.EXCLUDED, reason, tie)]
+        rows = self.piles.take(c)
+        before = self.totals[c]
+        vals = self.values[rows]
+        self.totals[c] -= exact_sum(self.weights[rows] * vals, self.bound)
+        transfers, nontr, _ = self.move(rows, vals)
+        transfers[c] = self.totals[c] - before
+        # Rounding can leave dust on an emptied pile; the candidate's votes are gone.
+        transfers[c] -= self.totals[c]
+        self.loss += self.totals[c]
+        self.totals[c] = 0
+        self.exhausted += nontr
+        name = self.election.candidates[c].name
+        self.record(
+            transfers, f"Exclusion of {name}", decisions, Action.EXCLUSION, (c,), nontr
+        )
+
+    def record(
+        self,
+        transfers: list[int],
+        note: str,
+        decisions: list[Decision],
+        action: Action,
+        subjects: tuple[CandidateIndex, ...],
+        nontransferable: int | None = None,
+        loss: int | None = None,
+        tie: TieBreak | None = None,
+    ) -> None:
+        """Close a stage: note the totals, elect who reached the quota, and store the round."""
+        self.history.append(list(self.totals))
+        decisions = decisions + self.elect_reached()
+        dec = self.dec
+        self.rounds.append(
+            Round(
+                number=len(self.rounds) + 1,
+                tallies=tuple(dec(v) for v in self.totals),
+                transfers=tuple(dec(v) for v in transfers),
+                exhausted=dec(self.exhausted),
+                decisions=tuple(decisions),
+                note=note,
+                loss=dec(self.loss),
+                exhausted_transfer=dec(nontransferable or 0),
+                loss_transfer=dec(loss or 0),
+                action=action,
+                subjects=subjects,
+                ties=() if tie is None else (tie,),
+            )
+        )
+
+
+def count_scottish(
+    election: Election, *, seats: int | None = None, seed: int = 0, places: int = 5
+) -> Result:
+    """Count ``election`` by Scottish STV, as ``ScottishCount`` does, on arrays."""
+    return _ScottishArrays(election, seats=seats, seed=seed, places=places).run()
+
