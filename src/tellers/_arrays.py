@@ -39,6 +39,7 @@ __all__ = [
     "StrictArrays",
     "arrays_of",
     "group_sum",
+    "has_repeats",
     "index_dtype",
     "merge_rows",
     "strict_arrays",
@@ -70,7 +71,7 @@ def index_dtype(ncand: int) -> type[np.signedinteger[Any]]:
 class BallotArrays:
     """Merged ballots: ``marks`` (ballots x ranks, codes as above) and ``weights``."""
 
-    __slots__ = ("marks", "multi", "strict", "weights")
+    __slots__ = ("distinct", "marks", "multi", "weights")
 
     def __init__(
         self,
@@ -78,13 +79,13 @@ class BallotArrays:
         weights: IntArray,
         multi: Mapping[tuple[int, int], Rank] | None = None,
         *,
-        strict: bool = False,
+        distinct: bool = False,
     ) -> None:
         self.marks = marks
         self.weights = weights
         self.multi: Mapping[tuple[int, int], Rank] = MappingProxyType(dict(multi or {}))
-        #: True when the reader guarantees one distinct candidate per rank and no codes but PAD.
-        self.strict = strict
+        #: True when the reader guarantees no candidate is marked twice in a row.
+        self.distinct = distinct
 
     def __len__(self) -> int:
         return int(self.weights.shape[0])
@@ -251,6 +252,15 @@ def strict_arrays(
     if width == 0 or n == 0:
         empty = np.full((0, 1), PAD, dtype=dtype)
         return StrictArrays(empty, np.zeros(0, dtype=np.int64))
+    weights = arrays.weights
+    if arrays.distinct and not withdrawn and int(marks.min()) >= PAD:
+        # Only PAD after the last rank: every row is already its own strict order.
+        rows = (marks[:, 0] >= 0) & (weights > 0)
+        if not rows.all():
+            marks, weights = marks[rows], weights[rows]
+        out = np.full((marks.shape[0], width + 1), PAD, dtype=dtype)
+        out[:, :width] = marks
+        return StrictArrays(out, np.ascontiguousarray(weights, dtype=np.int64))
     neg = marks < 0
     # The first code (PAD, SKIP or MULTI) ends the usable preferences.
     stop = np.where(neg.any(axis=1), neg.argmax(axis=1), width)
@@ -260,7 +270,7 @@ def strict_arrays(
         out[list(withdrawn)] = True
         # Codes look up the spare last slot, which is never withdrawn.
         keep &= ~out[np.where(marks >= 0, marks, ncand)]
-    if not arrays.strict:
+    if not arrays.distinct and has_repeats(np.where(keep, marks, PAD), ncand):
         keep &= ~_repeated(marks, keep, ncand)
     prefix = bool((keep[:, 1:] <= keep[:, :-1]).all())
     if prefix:
@@ -271,7 +281,6 @@ def strict_arrays(
         prefs = np.take_along_axis(marks, order, axis=1)
         kept = np.take_along_axis(keep, order, axis=1)
         prefs = np.where(kept, prefs, PAD).astype(dtype, copy=False)
-    weights = arrays.weights
     rows = (prefs[:, 0] >= 0) & (weights > 0)
     if not rows.all():
         prefs = prefs[rows]
@@ -281,6 +290,23 @@ def strict_arrays(
     out_prefs = np.full((prefs.shape[0], used + 1), PAD, dtype=dtype)
     out_prefs[:, :used] = prefs[:, :used]
     return StrictArrays(out_prefs, np.ascontiguousarray(weights, dtype=np.int64))
+
+
+def has_repeats(marks: Marks, ncand: int, live: IntArray | None = None) -> bool:
+    """Return whether any row marks a candidate twice (codes and PAD ignored).
+
+    ``live``, if given, is the number of marks in each row, saving a pass.
+    """
+    if ncand > 63:
+        return bool(_repeated(marks, marks >= 0, ncand).any())
+    # One bit per candidate; the spare last slot (read by every code) has none.
+    table = np.zeros(ncand + 4, dtype=np.uint64)
+    table[:ncand] = np.left_shift(np.uint64(1), np.arange(ncand, dtype=np.uint64))
+    bits = table[marks]
+    union = np.bitwise_or.reduce(bits, axis=1)
+    if live is None:
+        live = (marks >= 0).sum(axis=1)
+    return bool((np.bitwise_count(union) != live).any())
 
 
 def _repeated(marks: Marks, keep: npt.NDArray[np.bool_], ncand: int) -> npt.NDArray[np.bool_]:
@@ -322,12 +348,23 @@ def exact_sum(values: IntArray, bound: int) -> int:
 
 def merge_rows(marks: Marks, weights: IntArray) -> tuple[Marks, IntArray]:
     """Merge identical rows, adding weights; rows keep the order of their first appearance."""
-    n = marks.shape[0]
+    n, width = marks.shape
     if n == 0:
         return marks, weights
     m = np.ascontiguousarray(marks)
-    row_view = m.view(np.dtype((np.void, m.dtype.itemsize * m.shape[1]))).ravel()
-    _, first, inverse = np.unique(row_view, return_index=True, return_inverse=True)
+    low = int(m.min())
+    base = int(m.max()) - low + 1
+    if base**width < 2**63:
+        # Each row as one number in base ``base``: sorting int64 beats sorting raw bytes.
+        keys = np.zeros(n, dtype=np.int64)
+        for j in range(width):
+            keys = keys * base + (m[:, j].astype(np.int64) - low)
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    else:
+        row_view = m.view(np.dtype((np.void, m.dtype.itemsize * width))).ravel()
+        _, first, inverse = np.unique(row_view, return_index=True, return_inverse=True)
+    if first.size == n:
+        return m, weights
     bound = int(weights.sum())
     if bound < EXACT_FLOAT:
         merged = np.bincount(inverse, weights=weights, minlength=first.size).astype(np.int64)

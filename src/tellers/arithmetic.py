@@ -1,10 +1,11 @@
-"""Fixed-point decimal arithmetic with the rounding named at every multiply and divide.
+"""Exact arithmetic for counts, with the rounding named at every multiply and divide.
 
 Statutory STV rules fix the precision of a count ("to five decimal places (any remainder being
-ignored)", SSI 2007/42 r.48(3)).  Values are held as integers scaled by ``10**places`` so sums
-are exact; a product or quotient must say which way it rounds.  The precision belongs to one
-count's :class:`FixedPoint` instance, never to a class or the process, so two counts at
-different precisions can run side by side.
+ignored)", SSI 2007/42 r.48(3)).  :class:`FixedArithmetic` holds values as integers scaled by
+``10**places`` so sums are exact and each product or quotient says which way it rounds;
+:class:`GuardedArithmetic` is Droop's fixed point with guard digits; :class:`RationalArithmetic`
+is exact.  The mode belongs to one count's instance, never to a class or the process, so two
+counts at different precisions can run side by side.  No float enters a count.
 """
 
 from __future__ import annotations
@@ -18,12 +19,22 @@ from typing import Protocol
 __all__ = [
     "Arithmetic",
     "FixedArithmetic",
-    "FixedPoint",
     "GuardedArithmetic",
     "RationalArithmetic",
     "Rounding",
     "Value",
+    "scaled_decimal",
 ]
+
+
+def scaled_decimal(v: int, places: int) -> Decimal:
+    """Return the Decimal ``v * 10**-places`` exactly.
+
+    ``Decimal.scaleb`` would round to the context's 28 significant digits, which a guarded
+    value of 27 decimal places exceeds; building the tuple keeps every digit.
+    """
+    digits = tuple(int(d) for d in str(abs(v)))
+    return Decimal((1 if v < 0 else 0, digits, -places))
 
 
 class Rounding(enum.StrEnum):
@@ -31,33 +42,6 @@ class Rounding(enum.StrEnum):
 
     DOWN = "down"  # towards zero: the statutes' "any remainder being ignored"
     UP = "up"  # away from zero
-
-
-@dataclass(frozen=True, slots=True)
-class FixedPoint:
-    """Arithmetic on integers that stand for multiples of ``10**-places``."""
-
-    places: int
-
-    @property
-    def one(self) -> int:
-        """The scaled representation of 1."""
-        return int(10**self.places)
-
-    def of(self, n: int) -> int:
-        """Scale a whole number."""
-        return n * self.one
-
-    def muldiv(self, a: int, b: int, c: int, *, rounding: Rounding) -> int:
-        """Return ``a * b / c`` for scaled ``a``, ``b``, ``c``, rounded as told (values >= 0)."""
-        if a < 0 or b < 0 or c <= 0:
-            raise ValueError("muldiv takes non-negative operands and a positive divisor")
-        q, r = divmod(a * b, c)
-        return q + 1 if rounding is Rounding.UP and r else q
-
-    def decimal(self, v: int) -> Decimal:
-        """Return the exact :class:`~decimal.Decimal` for a scaled value."""
-        return Decimal(v).scaleb(-self.places)
 
 
 # --- Arithmetic modes -----------------------------------------------------------------------
@@ -150,7 +134,7 @@ class FixedArithmetic:
 
     def decimal(self, v: Value) -> Decimal:
         """Return the exact Decimal."""
-        return Decimal(int(v)).scaleb(-self.places)
+        return scaled_decimal(int(v), self.places)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +195,7 @@ class GuardedArithmetic:
 
     def decimal(self, v: Value) -> Decimal:
         """Return the exact Decimal of all carried digits."""
-        return Decimal(int(v)).scaleb(-self.places)
+        return scaled_decimal(int(v), self.places)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +235,7 @@ class RationalArithmetic:
         return (a > b) - (a < b)
 
     def decimal(self, v: Value) -> Decimal:
-        """Return ``v`` rounded half-even to ``places`` digits (a Fraction has no exact decimal)."""
-        f = Fraction(v)
-        scaled = round(f * 10**self.places)
-        return Decimal(scaled).scaleb(-self.places)
+        """Return ``v`` rounded half-up to ``places`` digits (a Fraction has no exact decimal)."""
+        q = Fraction(v) * 10**self.places
+        n = (abs(q.numerator) * 2 + q.denominator) // (2 * q.denominator)
+        return scaled_decimal(-n if q < 0 else n, self.places)

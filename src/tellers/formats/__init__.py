@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import FormatError
 from ..model import Election
-from . import blt, csv_ranks, irish, json_ballots, mollison, preflib
+from . import blt, csv_ranks, irish, json_ballots, mollison, nsw_raw, preflib
 
 __all__ = ["FORMATS", "WRITERS", "format_for", "read", "write"]
 
@@ -30,6 +30,7 @@ FORMATS: dict[str, Reader] = {
     "irish": irish.load,
     "csv": csv_ranks.load,
     "json": json_ballots.load,
+    "nsw-raw": nsw_raw.load,
 }
 
 #: Format name -> writer, for the formats that can hold a whole election.
@@ -46,6 +47,7 @@ _SUFFIXES: dict[str, str] = {
     ".toi": "toi",
     ".csv": "csv",
     ".json": "json",
+    ".zip": "nsw-raw",
 }
 
 # Enough for any header row; the sniffer never reads a whole ballot file.

@@ -15,16 +15,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .._types import Ranking
+import numpy as np
+
+from .._arrays import MULTI, PAD, SKIP, ArrayElection, BallotArrays, index_dtype, merge_rows
+from .._types import Rank, Ranking
 from ..errors import FormatError
 from ..model import Candidate, Election
 from ._common import parse_int, read_text, split_lines
+from ._fastparse import as_array, byte_class, digits, read_bytes
 
 __all__ = ["load", "loads"]
 
 
 def load(path: str | Path) -> Election:
-    """Read a Mollison ``.dat`` file."""
+    """Read a Mollison ``.dat`` file (vectorised where the file is well formed)."""
+    fast = _load_fast(path)
+    if fast is not None:
+        return fast
     return loads(read_text(path), path=path)
 
 
@@ -110,3 +117,118 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
             line=2,
         )
     return Election.from_rankings(cands, rankings, seats=seats, title=title, source=str(path))
+
+
+_BALLOT_BYTES = byte_class(b"0123456789 \n")
+
+
+def _load_fast(path: str | Path) -> Election | None:
+    """Read a well-formed file with numpy; None sends it to the careful :func:`loads`.
+
+    Taken here: ballot lines of single-space-separated digits, as the published files are.
+    Anything else (tabs, signs, a short line, totals that disagree with line 2) goes to the
+    careful parser, which reads it or names the line at fault.
+    """
+    data = read_bytes(path)
+    if data is None:
+        return None
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n")
+        if b"\r" in data:
+            return None
+    parts = data.split(b"\n", 2)
+    if len(parts) < 3:
+        return None
+    try:
+        title = parts[0].decode("utf-8").strip()
+        head = parts[1].decode("ascii").split()
+    except UnicodeDecodeError:
+        return None
+    if not title or len(head) != 4 or not all(h.isdigit() for h in head):
+        return None
+    seats, ncand, nlines, valid = (int(h) for h in head)
+    if seats < 1 or ncand < 1:
+        return None
+    rest = parts[2].split(b"\n", ncand)
+    if len(rest) <= ncand:
+        return None
+    try:
+        cands = [
+            _candidate(rest[i].decode("utf-8").strip(), path=path, line=3 + i)
+            for i in range(ncand)
+        ]
+    except (UnicodeDecodeError, FormatError):
+        return None
+    if len({c.name for c in cands}) != ncand:
+        return None
+    marks = _ballot_lines(rest[ncand], ncand, nlines, valid)
+    if marks is None:
+        return None
+    weights, by_candidate = marks
+    arrays = _by_rank(by_candidate, weights, ncand)
+    return ArrayElection.create(cands, arrays, seats=seats, title=title, source=str(path))
+
+
+def _ballot_lines(
+    body: bytes, ncand: int, nlines: int, valid: int
+) -> tuple[np.ndarray, np.ndarray] | None:  # type: ignore[type-arg]
+    """Parse ``<weight> r1 .. rN`` lines into (weights, ranks by candidate), or None."""
+    body = body.strip(b"\n")
+    buf = as_array(body)
+    if buf.size == 0 or not _BALLOT_BYTES[buf].all():
+        return None
+    sep = buf < 48
+    where = np.flatnonzero(sep)
+    # One separator between numbers: none doubled, none at either end.
+    if sep[0] or sep[-1] or (where.size > 1 and bool((np.diff(where) == 1).any())):
+        return None
+    width = ncand + 1
+    if (where.size + 1) != nlines * width:
+        return None
+    # Every line holds exactly ncand + 1 numbers: newlines fall after each width-th number.
+    kinds = buf[where]
+    newline_at = np.flatnonzero(kinds == 10)
+    if newline_at.size != nlines - 1 or (newline_at != np.arange(1, nlines) * width - 1).any():
+        return None
+    starts = np.empty(where.size + 1, dtype=np.int64)
+    starts[0] = 0
+    starts[1:] = where + 1
+    ends = np.empty(where.size + 1, dtype=np.int64)
+    ends[:-1] = where
+    ends[-1] = buf.size
+    values = digits(buf, starts, ends)
+    if values is None:
+        return None
+    table = values.reshape(nlines, width)
+    weights = np.ascontiguousarray(table[:, 0])
+    ranks = table[:, 1:]
+    if int(weights.sum(dtype=object)) != valid or int(ranks.max()) > ncand:
+        return None
+    return weights, ranks
+
+
+def _by_rank(ranks: np.ndarray, weights: np.ndarray, ncand: int) -> BallotArrays:  # type: ignore[type-arg]
+    """Turn ranks by candidate into candidates by rank, merging lines that rank alike."""
+    keep = weights > 0
+    # Equal rank vectors are equal rankings, so lines are merged before they are turned.
+    ranks, weights = merge_rows(ranks[keep].astype(index_dtype(ncand + 1)), weights[keep])
+    n = ranks.shape[0]
+    rank_of = ranks.astype(np.int64)
+    top = rank_of.max(axis=1) if n else np.zeros(0, dtype=np.int64)
+    width = int(top.max()) if n else 0
+    rows, cands = np.nonzero(rank_of)
+    at = rank_of[rows, cands] - 1
+    per = np.zeros((n, width), dtype=np.int64)
+    np.add.at(per, (rows, at), 1)
+    dtype = index_dtype(ncand)
+    marks = np.full((n, width), PAD, dtype=dtype)
+    marks[rows, at] = cands
+    within = np.arange(width) < top[:, None]
+    marks[within & (per == 0)] = SKIP
+    multi_cells = within & (per > 1)
+    multi: dict[tuple[int, int], Rank] = {}
+    if multi_cells.any():
+        marks[multi_cells] = MULTI
+        for r, j in zip(*np.nonzero(multi_cells), strict=True):
+            multi[(int(r), int(j))] = tuple(int(c) for c in np.flatnonzero(rank_of[r] == j + 1))
+    return BallotArrays(marks, weights.astype(np.int64), multi, distinct=True)

@@ -10,8 +10,10 @@ Sources.
   exhausted papers lower it), an elected candidate's keep value is multiplied by quota / votes,
   and the cycle is repeated until the surpluses are negligibly small; only then is the lowest
   candidate excluded.  Meek also considered equal preferences; Algorithm 123 does not.
-- Warren's variant (C. H. E. Warren, Voting matters 1, 1994): a candidate keeps an *amount*,
-  their keep value, of each ballot's value that reaches them, or all of it if less remains.
+- Warren's variant (H. Warren, Voting matters 1, March 1994, paper 4; I. D. Hill, "Meek or
+  Warren counting", ibid., paper 5): the fractions kept are "multiplicative under Meek" but
+  "additive under Warren": a candidate keeps their keep value as an amount of each ballot that
+  reaches them, and where "not enough vote remains ... all that remains is taken".
 - The Proportional Representation Foundation's "Reference Meek Rule"
   (prfound.org/resources/reference/reference-meek-rule/; the same text is quoted clause by
   clause in Droop's droop/rules/meek_prf.py).  Clauses cited in brackets below:
@@ -58,9 +60,16 @@ Readings:
   C.1/C.2 sit in the last round, since no further distribution is made.
 - ``exhausted`` is the value left on ballots after their last continuing preference; ``loss``
   is the value truncation dropped (Droop's "residual" is their sum).
+- Values are shown as computed, to the arithmetic's places (``Result.places``): fixed point
+  exactly (9 places for the PRF rule); guarded fixed point exactly, guard digits included
+  (27 places by default; Droop prints 18, rounded half up); rational values, which have no
+  finite decimal, rounded to the arithmetic's places (12 by default) by
+  :meth:`RationalArithmetic.decimal`, with transfers the differences of the shown tallies.
 - Ties [B.3, T] are broken by the election's predetermined order where the file gives one
   (Droop's ``[tie ...]``), otherwise by lot from the count's seeded source.  Droop always uses a
   predetermined order (the listing order unless the file gives one).
+- Exact rational counts are exact but can be slow: fractions grow at every iteration (Droop
+  has no rational Warren count of SC-Vm-12.blt, perhaps for that reason).
 - Ballots: a skipped rank ends a paper; withdrawn and repeated marks are passed over.  The
   generic rules share a ballot's weight equally among equal-ranked continuing candidates (as
   Droop does, except that a rank whose candidates have all been defeated is passed over where
@@ -145,7 +154,6 @@ class MeekRule:
     """The choices that tell one Meek-family rule from another."""
 
     name: str
-    summary: str
     keep: KeepRule
     omega_strict: bool  # stop when s < omega [B.2.e]; else when s <= omega (Droop's generic)
     clamp_surplus: bool  # "but not less than 0" [B.2.d]
@@ -153,9 +161,9 @@ class MeekRule:
     equal_ranks: bool  # share a ballot among equal-ranked candidates
 
 
-MEEK = MeekRule("meek", "Meek's method", meek_keep, False, False, True, True)
-WARREN = MeekRule("warren", "Warren's method", warren_keep, False, False, True, True)
-PRF = MeekRule("meek-prf", "PRF Reference Meek Rule", prf_keep, True, True, False, False)
+MEEK = MeekRule("meek", meek_keep, False, False, True, True)
+WARREN = MeekRule("warren", warren_keep, False, False, True, True)
+PRF = MeekRule("meek-prf", prf_keep, True, True, False, False)
 
 #: Why an iteration stopped, as the round's note says it.
 _WHY = {
@@ -178,7 +186,10 @@ def default_omega(a: Arithmetic) -> int:
 
 
 def _shown(a: Arithmetic, v: Value) -> Decimal:
-    """Return ``v`` as a Decimal: exact for scaled integers, else the arithmetic's rendering."""
+    """Return ``v`` as a Decimal: exact for scaled integers, else the arithmetic's rendering.
+
+    tellers' fixed and guarded arithmetics hold values as integers scaled by 10**places.
+    """
     if isinstance(v, int):
         # Built from text: Decimal.scaleb would round to 28 significant digits, and guarded
         # values carry 27 places.
@@ -440,8 +451,9 @@ class _MeekCount:
             transfers = tuple(sub(t, p) for t, p in zip(tallies, prev.tallies, strict=True))
             ex_moved, loss_moved = sub(exhausted, prev.exhausted), sub(loss, prev.loss)
         else:
-            transfers = tuple(Decimal(0) for _ in tallies)
-            ex_moved = loss_moved = Decimal(0)
+            nil = _shown(a, self.zero)
+            transfers = tuple(nil for _ in tallies)
+            ex_moved = loss_moved = nil
         self.rounds.append(
             Round(
                 number=len(self.rounds) + 1,
@@ -480,14 +492,16 @@ class _MeekCount:
 
         moving: list[Decision] = []  # exclusions whose papers the next round moves
         while self.hopeful and len(self.hopeful) > self.seats - len(self.elected) > 0:  # [B.1]
-            was_elected = [c for c in self.elected if self.kf[c] != self.one]
             why, iterations, newly, batch = self.iterate()
             decisions = list(moving)
             decisions += [Decision(c, Outcome.ELECTED, self.quota_reason()) for c in newly]
+            # What the round moved: an excluded candidate's papers, else surpluses (elected
+            # candidates now keeping less than all), else nothing yet (a first recount).
+            surpluses = tuple(c for c in self.elected if self.kf[c] != self.one)
             if moving:
                 action, subjects = Action.EXCLUSION, tuple(d.candidate for d in moving)
-            elif was_elected or any(self.kf[c] != self.one for c in self.elected):
-                action, subjects = Action.SURPLUS, tuple(self.elected)
+            elif surpluses:
+                action, subjects = Action.SURPLUS, surpluses
             else:
                 action, subjects = Action.RECOUNT, ()
             note = (

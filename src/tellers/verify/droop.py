@@ -550,6 +550,7 @@ def _count(
             + "; ".join(
                 f"{_names(ref, t.tied)} -> {ref.names[t.chosen]}"
                 + (f" by {t.how}" if t.how != "order" else " by Droop's tie order")
+                + (" (in a zero-surplus round, not compared)" if _dropped(ref, t) else "")
                 for t in ties
             )
         )

@@ -1,0 +1,397 @@
+"""The NSW Electoral Commission's preference data files: one zipped row per mark.
+
+Each district of the 2023 NSW Legislative Assembly election is published as a zip holding one
+tab-separated text file, ``SG2301 LA Pref Data <District>.txt``::
+
+    District  PollingPlaceName  BPNumber  Formality  CandidateName  PrefMarking  PrefCounted
+    Albury    Albury High       9996      Formal     CLANCY Justin  1           1
+
+One row per mark on a ballot paper; a paper's rows are consecutive and share the polling place
+and ``BPNumber``.  ``PrefMarking`` is what the voter wrote (``1``, ``x``, ``/``, ``99``, ...);
+``PrefCounted`` is the preference the Commission counted from it, empty for a mark not counted.
+This reader keeps the Commission's reading: a ``Formal`` paper's ranking is its counted
+preferences in order (they must run 1, 2, ..., k, each for a different candidate); ``Informal``
+papers (which never carry a counted preference) are left out, as the PrefLib copies of the same
+election leave them out.  The candidates are every name in the file, sorted, as the PrefLib
+copies list them; the title is the district.
+
+Reading is columnar (pyarrow's CSV reader, streamed in blocks, so a district never needs its
+text in memory whole); any row the fast path does not recognise sends the file to a careful
+row-by-row parser, which reads it or raises a :class:`~tellers.errors.FormatError` naming the
+line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .._arrays import PAD, ArrayElection, BallotArrays, has_repeats, index_dtype, merge_rows
+from .._types import Ranking
+from ..errors import FormatError
+from ..model import Election
+
+__all__ = ["COLUMNS", "load", "load_careful"]
+
+#: The header every file starts with.
+COLUMNS = (
+    "District",
+    "PollingPlaceName",
+    "BPNumber",
+    "Formality",
+    "CandidateName",
+    "PrefMarking",
+    "PrefCounted",
+)
+_FORMAL, _INFORMAL = "Formal", "Informal"
+#: Bytes of text parsed per block: large enough to keep both cores busy, small enough to stream.
+_BLOCK = 1 << 23
+#: A district's text up to this size is unzipped whole (faster); a larger one is streamed.
+_WHOLE = 1 << 27
+
+
+def load(path: str | Path) -> Election:
+    """Read one district's zipped preference file."""
+    member = _member(path)
+    with member as f:
+        fast = _load_fast(f, path, member.info.file_size)
+    if fast is not None:
+        return fast
+    return load_careful(path)
+
+
+class _Member:
+    """The one text file inside a district's zip, opened for reading as bytes."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = path
+        try:
+            self.zip = zipfile.ZipFile(path)
+        except FileNotFoundError:
+            raise FormatError("no such file", path=path) from None
+        except IsADirectoryError:
+            raise FormatError("is a directory, not a file", path=path) from None
+        except zipfile.BadZipFile:
+            raise FormatError("not a zip file", path=path) from None
+        except OSError as e:
+            raise FormatError(f"cannot read: {e.strerror}", path=path) from None
+        members = [i for i in self.zip.infolist() if not i.is_dir()]
+        if len(members) != 1:
+            self.zip.close()
+            raise FormatError(
+                f"the zip must hold one preference file, not {len(members)}", path=path
+            )
+        self.info = members[0]
+
+    def __enter__(self) -> IO[bytes]:
+        try:
+            self.file: IO[bytes] = self.zip.open(self.info)
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as e:
+            self.zip.close()
+            raise FormatError(f"cannot unzip {self.info.filename}: {e}", path=self.path) from None
+        return self.file
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+        self.zip.close()
+
+
+def _member(path: str | Path) -> _Member:
+    """Open the district file inside the zip at ``path``."""
+    return _Member(path)
+
+
+# --- the fast path ----------------------------------------------------------------------------
+
+
+class _Codes:
+    """Map each batch's dictionary of names onto one numbering for the whole file."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, int] = {}
+
+    def of(self, column: Any) -> npt.NDArray[np.int64]:
+        """Return the global code of every row of a dictionary-encoded column (-1: empty)."""
+        import pyarrow as pa
+
+        if isinstance(column, pa.ChunkedArray):
+            column = column.combine_chunks()
+        table = np.array(
+            [
+                self.names.setdefault(v, len(self.names)) if v else -1
+                for v in column.dictionary.to_pylist()
+            ]
+            + [-1],
+            dtype=np.int64,
+        )
+        idx = column.indices.to_numpy(zero_copy_only=False)
+        if column.null_count:
+            idx = np.where(column.is_null().to_numpy(zero_copy_only=False), table.size - 1, idx)
+        return table[idx]
+
+
+def _load_fast(f: IO[bytes], path: str | Path, size: int) -> Election | None:
+    """Read the file with pyarrow; None when anything is unusual (the careful parser decides)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pcsv
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return None
+    words = pa.dictionary(pa.int32(), pa.string())
+    read_options = pcsv.ReadOptions(block_size=_BLOCK, use_threads=True)
+    parse_options = pcsv.ParseOptions(delimiter="\t", quote_char=False, double_quote=False)
+    try:
+        convert_options = pcsv.ConvertOptions(
+            column_types={
+                "District": words,
+                "PollingPlaceName": words,
+                "BPNumber": pa.string(),
+                "Formality": words,
+                "CandidateName": words,
+                "PrefCounted": pa.int16(),
+            },
+            # What the voter wrote is not needed: the Commission's reading is PrefCounted.
+            include_columns=[c for c in COLUMNS if c != "PrefMarking"],
+            strings_can_be_null=False,
+        )
+        batches: Iterator[Any]
+        if size <= _WHOLE:
+            data = f.read()
+            if not _is_header(data):
+                return None
+            table = pcsv.read_csv(
+                pa.py_buffer(data),
+                read_options=read_options,
+                parse_options=parse_options,
+                convert_options=convert_options,
+            )
+            batches = iter(table.to_batches())
+        else:
+            peek = getattr(f, "peek", None)
+            if peek is None or not _is_header(peek(4096)):
+                return None
+            reader = pcsv.open_csv(
+                f,
+                read_options=read_options,
+                parse_options=parse_options,
+                convert_options=convert_options,
+            )
+            batches = iter(reader)
+        return _from_batches(batches, path, pc)
+    except (pa.ArrowInvalid, pa.ArrowKeyError, pa.ArrowTypeError, UnicodeDecodeError):
+        return None
+
+
+def _is_header(head: bytes) -> bool:
+    """Return whether ``head`` starts with exactly the expected header line."""
+    first, sep, _ = head.partition(b"\n")
+    return bool(sep) and first.rstrip(b"\r") == "\t".join(COLUMNS).encode()
+
+
+def _from_batches(batches: Iterator[Any], path: str | Path, pc: Any) -> Election | None:
+    """Gather the counted marks of formal papers from every batch and build the election."""
+    districts, places, formality, names = _Codes(), _Codes(), _Codes(), _Codes()
+    segs: list[npt.NDArray[np.int64]] = []
+    prefs: list[npt.NDArray[np.int64]] = []
+    cands: list[npt.NDArray[np.int64]] = []
+    formal_segs = 0
+    offset = 0
+    last_key: tuple[int, str] | None = None
+    last_formal_seg = -1
+    for batch in batches:
+        n = batch.num_rows
+        if n == 0:
+            continue
+        district = districts.of(batch.column(0))
+        if len(districts.names) != 1 or (district < 0).any():
+            return None
+        place = places.of(batch.column(1))
+        bp = batch.column(2)
+        form = formality.of(batch.column(3))
+        if set(formality.names) - {_FORMAL, _INFORMAL} or (form < 0).any():
+            return None
+        cand = names.of(batch.column(4))
+        counted_col = batch.column(5)
+        # A new paper starts where the polling place or the ballot-paper number changes.
+        change = np.empty(n, dtype=bool)
+        first_key = (int(place[0]), bp[0].as_py())
+        change[0] = first_key != last_key
+        if n > 1:
+            same_bp = pc.equal(bp.slice(1), bp.slice(0, n - 1)).to_numpy(zero_copy_only=False)
+            change[1:] = ~same_bp | (place[1:] != place[:-1])
+        last_key = (int(place[-1]), bp[n - 1].as_py())
+        seg = np.cumsum(change) + (offset - 1)
+        offset = int(seg[-1]) + 1
+        is_formal = form == formality.names.get(_FORMAL, -2)
+        counted = counted_col.is_valid().to_numpy(zero_copy_only=False)
+        if (counted & ~is_formal).any():
+            return None
+        fseg = seg[is_formal]
+        if fseg.size:
+            formal_segs += int(np.count_nonzero(np.diff(fseg))) + int(fseg[0] != last_formal_seg)
+            last_formal_seg = int(fseg[-1])
+        rows = np.flatnonzero(counted)
+        if rows.size:
+            p = counted_col.to_numpy(zero_copy_only=False)[rows].astype(np.int64)
+            c = cand[rows]
+            if (p < 1).any() or (c < 0).any():
+                return None
+            segs.append(seg[rows])
+            prefs.append(p)
+            cands.append(c)
+    if not segs or not names.names:
+        return None
+    seg = np.concatenate(segs)
+    pref = np.concatenate(prefs) - 1
+    cand = np.concatenate(cands)
+    # Number the formal papers 0, 1, ... (their marks are consecutive).
+    ballot = np.cumsum(np.r_[True, seg[1:] != seg[:-1]]) - 1
+    nballots = int(ballot[-1]) + 1
+    if nballots != formal_segs:
+        return None  # a formal paper without a counted preference: the careful parser decides
+    per = np.bincount(ballot, minlength=nballots)
+    width = int(per.max())
+    if int(pref.max()) >= width or (pref >= per[ballot]).any():
+        return None
+    # Papers whose counted preferences are exactly 1..k, each once: every cell filled once.
+    cell = ballot * width + pref
+    if np.bincount(cell, minlength=nballots * width).max() > 1:
+        return None
+    order = sorted(names.names)
+    ncand = len(order)
+    remap = np.empty(ncand, dtype=np.int64)
+    for code_name, code in names.names.items():
+        remap[code] = order.index(code_name)
+    marks = np.full((nballots, width), PAD, dtype=index_dtype(ncand))
+    marks[ballot, pref] = remap[cand]
+    if has_repeats(marks, ncand, per):
+        return None
+    marks, weights = merge_rows(marks, np.ones(nballots, dtype=np.int64))
+    title = next(iter(districts.names))
+    arrays = BallotArrays(marks, weights, distinct=True)
+    return ArrayElection.create(order, arrays, title=title, source=str(path))
+
+
+# --- the careful parser -----------------------------------------------------------------------
+
+
+def load_careful(path: str | Path) -> Election:
+    """Read the file row by row, checking every row; errors name the line."""
+    with _member(path) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        try:
+            return _parse_rows(csv.reader(text, delimiter="\t", quoting=csv.QUOTE_NONE), path)
+        except UnicodeDecodeError as e:
+            raise FormatError(f"not valid UTF-8: {e.reason}", path=path) from None
+
+
+class _Paper:
+    """One ballot paper as its rows are read."""
+
+    __slots__ = ("formal", "line", "marks")
+
+    def __init__(self, formal: bool, line: int) -> None:
+        self.formal = formal
+        self.line = line
+        self.marks: dict[int, str] = {}
+
+
+def _parse_rows(rows: Iterator[list[str]], path: str | Path) -> Election:
+    """Group the rows into papers and check them."""
+    header = next(rows, None)
+    if header is None:
+        raise FormatError("file is empty", path=path, line=1)
+    if header and header[0].startswith("\ufeff"):
+        header[0] = header[0][1:]
+    if tuple(h.strip() for h in header) != COLUMNS:
+        raise FormatError(
+            f"the header must be {' '.join(COLUMNS)} (tab-separated), found {header!r}",
+            path=path,
+            line=1,
+        )
+    district = ""
+    papers: dict[tuple[str, str], _Paper] = {}
+    names: set[str] = set()
+    for line, row in enumerate(rows, start=2):
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        if len(row) != len(COLUMNS):
+            raise FormatError(
+                f"row has {len(row)} fields, not {len(COLUMNS)}", path=path, line=line
+            )
+        dist, place, bp, formality, name, _marking, counted = row
+        if not dist:
+            raise FormatError("empty District", path=path, line=line)
+        if district and dist != district:
+            raise FormatError(
+                f"row for district {dist!r} in the file for {district!r}", path=path, line=line
+            )
+        district = dist
+        if formality not in (_FORMAL, _INFORMAL):
+            raise FormatError(
+                f"Formality must be {_FORMAL} or {_INFORMAL}, not {formality!r}",
+                path=path,
+                line=line,
+            )
+        formal = formality == _FORMAL
+        if name:
+            names.add(name)
+        key = (place, bp)
+        paper = papers.get(key)
+        if paper is None:
+            paper = papers[key] = _Paper(formal, line)
+        elif paper.formal != formal:
+            raise FormatError(
+                f"ballot paper {bp} at {place!r} has both formal and informal rows",
+                path=path,
+                line=line,
+            )
+        if not counted:
+            continue
+        if not counted.isdigit() or int(counted) < 1:
+            raise FormatError(
+                f"PrefCounted {counted!r} is not a positive whole number", path=path, line=line
+            )
+        if not formal:
+            raise FormatError(
+                "an informal ballot paper has a counted preference", path=path, line=line
+            )
+        if not name:
+            raise FormatError("a counted preference with no CandidateName", path=path, line=line)
+        p = int(counted)
+        if p in paper.marks:
+            raise FormatError(
+                f"ballot paper {bp} has preference {p} counted twice", path=path, line=line
+            )
+        if name in paper.marks.values():
+            raise FormatError(
+                f"ballot paper {bp} counts two preferences for {name!r}", path=path, line=line
+            )
+        paper.marks[p] = name
+    if not district:
+        raise FormatError("no rows after the header", path=path, line=2)
+    order = sorted(names)
+    index = {n: i for i, n in enumerate(order)}
+    rankings: list[tuple[Ranking, int]] = []
+    for key, paper in papers.items():
+        if not paper.formal:
+            continue
+        k = len(paper.marks)
+        if set(paper.marks) != set(range(1, k + 1)):
+            missing = min(set(range(1, k + 1)) - set(paper.marks))
+            raise FormatError(
+                f"ballot paper {key[1]} counts preferences {sorted(paper.marks)}: "
+                f"preference {missing} is missing",
+                path=path,
+                line=paper.line,
+            )
+        rankings.append((tuple((index[paper.marks[p]],) for p in range(1, k + 1)), 1))
+    return Election.from_rankings(order, rankings, title=district, source=str(path))

@@ -1,0 +1,1082 @@
+"""RCTab's rules: the Universal RCV Tabulator's single- and multi-winner counts, option by option.
+
+RCTab (the Ranked Choice Voting Resource Center's certified tabulator, github.com/BrightSpots/rcv)
+counts in rounds.  Every round re-reads every ballot: a ballot counts for its current candidate
+if that candidate continues; otherwise it moves down its ranks until it finds a continuing
+candidate or becomes *inactive*, for one of five recorded reasons (no rankings, an overvote, too
+many skipped ranks, a repeated candidate, no continuing candidate left).  After the tallies a
+round either elects (everyone at the threshold; in multi-winner counts their surplus moves next
+round, every ballot of a winner carrying ``surplus / total`` of its value on) or eliminates
+(undeclared write-ins first, then anyone under the minimum vote threshold, then a batch of
+candidates who cannot catch up, else the lowest, ties broken as configured).
+
+Each option is a field of :class:`RctabRules`; the clauses cited in brackets are RCTab's
+``Tabulator.java`` (``computeTalliesForRound``, ``identifyWinners``, ``runBatchElimination``,
+``updateWinnerTallies``, ``shouldContinueTabulating``) and ``Tiebreak.java``, whose logic this
+module follows step for step so that its numbers match RCTab's to the last digit:
+
+- Arithmetic is Java ``BigDecimal``'s, which Python's :class:`~decimal.Decimal` shares: a sum
+  keeps the larger number of decimal places, a product their total; a quotient is truncated to
+  ``decimal_places`` [ContestConfig.divide].  A ballot's value is ``1`` until it helps elect
+  someone; afterwards it carries the places of the transfer (so reports print ``9452.0000``).
+- The threshold is ``floor(V / (S + 1)) + 1`` (or ``V / (S+1)`` truncated to ``d`` places plus
+  ``10^-d`` with ``non_integer_threshold``, or ``ceil(V / S)`` with ``hare_quota``), V the
+  active ballots of the round (first round only in multi-winner counts) [setWinningThreshold].
+- Ties by lot draw ``java.util.Random(seed).nextDouble()`` over the tied names sorted
+  alphabetically [Tiebreak.doRandom]; see :mod:`tellers.rctab.java`.
+
+Ballots arrive as an :class:`~tellers.model.Election`: its candidates are the declared ones
+(excluded candidates marked withdrawn), then ``"Undeclared Write-ins"`` if the contest has them,
+then, if the CVRs mark overvotes explicitly, a withdrawn pseudo-candidate ``"overvote"`` standing
+for that mark.  A ballot's ranks keep skipped ranks (``()``) and several marks at one rank.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+
+from .._types import CandidateIndex, Ranking
+from ..errors import ConfigurationError, InputError
+from ..model import Action, Decision, Election, Outcome, Result, Round, TieBreak, TieMethod
+from ._java import JavaRandom, shuffle
+
+__all__ = [
+    "EXPLICIT_OVERVOTE",
+    "UNDECLARED_WRITE_IN",
+    "OvervoteRule",
+    "RctabCount",
+    "RctabRules",
+    "RoundTally",
+    "Status",
+    "TieQuestion",
+    "TiebreakMode",
+    "WinnerMode",
+    "count",
+    "tabulate",
+]
+
+#: The candidate name RCTab reports undeclared write-ins under.
+UNDECLARED_WRITE_IN = "Undeclared Write-ins"
+#: The pseudo-candidate an explicit overvote mark is read as.
+EXPLICIT_OVERVOTE = "overvote"
+
+# Context wide enough that no sum or product of votes is ever rounded; quotients are
+# truncated explicitly by _divide.
+_EXACT = Context(prec=200)
+# MathContext.DECIMAL32, which RCTab's percentage column divides with.
+_DECIMAL32 = Context(prec=7, rounding=ROUND_HALF_EVEN)
+_ZERO = Decimal(0)
+_ONE = Decimal(1)
+
+
+class TiebreakMode(enum.StrEnum):
+    """How a tie for elimination or (one winner per round) election is broken."""
+
+    RANDOM = "random"
+    ASK = "stopCountingAndAsk"
+    PREVIOUS_ROUND_THEN_RANDOM = "previousRoundCountsThenRandom"
+    PREVIOUS_ROUND_THEN_ASK = "previousRoundCountsThenAsk"
+    CANDIDATE_ORDER = "useCandidateOrder"
+    GENERATE_PERMUTATION = "generatePermutation"
+
+    @property
+    def needs_seed(self) -> bool:
+        """Return whether this mode draws from the seeded generator."""
+        return self in (
+            TiebreakMode.RANDOM,
+            TiebreakMode.PREVIOUS_ROUND_THEN_RANDOM,
+            TiebreakMode.GENERATE_PERMUTATION,
+        )
+
+
+class OvervoteRule(enum.StrEnum):
+    """What a rank marked for several candidates does to a ballot."""
+
+    ALWAYS_SKIP = "alwaysSkipToNextRank"
+    EXHAUST_IMMEDIATELY = "exhaustImmediately"
+    EXHAUST_IF_MULTIPLE_CONTINUING = "exhaustIfMultipleContinuing"
+
+
+class WinnerMode(enum.StrEnum):
+    """How winners are chosen."""
+
+    SINGLE_WINNER_MAJORITY = "singleWinnerMajority"
+    MULTI_WINNER_ONE_PER_ROUND = "multiWinnerAllowOnlyOneWinnerPerRound"
+    MULTI_WINNER_MANY_PER_ROUND = "multiWinnerAllowMultipleWinnersPerRound"
+    BOTTOMS_UP = "bottomsUp"
+    BOTTOMS_UP_PERCENTAGE = "bottomsUpUsingPercentageThreshold"
+    MULTI_PASS_IRV = "multiPassIrv"
+
+
+class Status(enum.StrEnum):
+    """A ballot's state in a round: active, or why it is inactive."""
+
+    ACTIVE = "active"
+    DID_NOT_RANK = "didNotRankAnyCandidates"
+    OVERVOTE = "overvotes"
+    SKIPPED = "skippedRankings"
+    REPEATED = "repeatedRankings"
+    EXHAUSTED = "exhaustedChoices"
+    FINAL_ROUND_SURPLUS = "finalRoundSurplus"
+
+
+@dataclass(frozen=True, slots=True)
+class TieQuestion:
+    """A tie the rules leave to the operator: who should win or lose it."""
+
+    round: int
+    tied: tuple[str, ...]
+    votes: Decimal
+    selecting_winner: bool
+
+
+#: Answers a :class:`TieQuestion` with one of the tied names.
+Asker = Callable[[TieQuestion], str]
+
+
+@dataclass(frozen=True)
+class RctabRules:
+    """RCTab's tabulation options (names as in the config's ``rules`` section)."""
+
+    number_of_winners: int = 1
+    winner_mode: WinnerMode = WinnerMode.SINGLE_WINNER_MAJORITY
+    overvote_rule: OvervoteRule = OvervoteRule.EXHAUST_IMMEDIATELY
+    tiebreak_mode: TiebreakMode = TiebreakMode.RANDOM
+    random_seed: int | None = 0
+    decimal_places: int = 4
+    #: ``None``: as many rankings as declared candidates ("max").
+    max_rankings_allowed: int | None = None
+    #: ``None``: unlimited skipped ranks.
+    max_skipped_ranks_allowed: int | None = 1
+    minimum_vote_threshold: Decimal = Decimal(0)
+    #: The bottoms-up threshold as a fraction (``Decimal("0.15")`` for 15%).
+    bottoms_up_percentage: Decimal | None = None
+    non_integer_winning_threshold: bool = False
+    first_round_determines_threshold: bool = False
+    hare_quota: bool = False
+    batch_elimination: bool = False
+    cutoff_elimination: bool = False
+    continue_until_two_candidates_remain: bool = False
+    stop_tabulation_early_after_round: int | None = None
+    exhaust_on_duplicate_candidate: bool = False
+    #: Answers ties in the "ask" modes; without it such a tie stops the count with an error.
+    ask: Asker | None = field(default=None, compare=False)
+
+    @property
+    def uses_surpluses(self) -> bool:
+        """Return whether winners' surpluses are transferred (multi-winner STV modes)."""
+        return self.number_of_winners > 1 and self.winner_mode in (
+            WinnerMode.MULTI_WINNER_ONE_PER_ROUND,
+            WinnerMode.MULTI_WINNER_MANY_PER_ROUND,
+        )
+
+
+@dataclass
+class RoundTally:
+    """One round's totals: candidates' votes, ballots by status, the threshold."""
+
+    number: int
+    tallies: dict[str, Decimal]
+    statuses: dict[Status, Decimal]
+    threshold: Decimal = _ZERO
+    residual_surplus: Decimal = _ZERO
+
+    def inactive(self, status: Status) -> Decimal:
+        """Return the value of ballots inactive for ``status`` this round."""
+        return self.statuses.get(status, _ZERO)
+
+    @property
+    def active_ballots(self) -> Decimal:
+        """Return the value of ballots counting for continuing candidates."""
+        return self.statuses.get(Status.ACTIVE, _ZERO)
+
+    @property
+    def inactive_ballots(self) -> Decimal:
+        """Return the value of inactive ballots (final-round surplus is not inactive)."""
+        total = _ZERO
+        for s, v in self.statuses.items():
+            if s not in (Status.ACTIVE, Status.FINAL_ROUND_SURPLUS):
+                total = _EXACT.add(total, v)
+        return total
+
+    @property
+    def active_and_locked_in(self) -> Decimal:
+        """Return votes held by candidates (winners included) plus any final-round surplus."""
+        total = _ZERO
+        for v in self.tallies.values():
+            total = _EXACT.add(total, v)
+        return _EXACT.add(total, self.inactive(Status.FINAL_ROUND_SURPLUS))
+
+
+#: round -> source ("uncounted" in round 1) -> target ("exhausted", "residual surplus") -> value
+Transfers = dict[int, dict[str, dict[str, Decimal]]]
+
+
+@dataclass
+class SliceCount:
+    """The rounds of one precinct's or batch's ballots, under the whole contest's decisions."""
+
+    rounds: list[RoundTally] = field(default_factory=list)
+    transfers: Transfers = field(default_factory=dict)
+
+
+@dataclass
+class RctabCount:
+    """A finished RCTab tabulation, with everything its reports show."""
+
+    candidates: tuple[str, ...]
+    rules: RctabRules
+    rounds: list[RoundTally]
+    transfers: Transfers
+    #: name -> round elected, in order of election
+    winners: dict[str, int]
+    #: name -> round eliminated, in order of elimination
+    eliminated: dict[str, int]
+    #: names whose election or elimination was decided by a tie-break
+    tie_broken: set[str]
+    tiebreaks: list[TieBreak]
+    #: slice kind ("precinct"/"batch") -> slice id -> that slice's rounds
+    slices: dict[str, dict[str, SliceCount]]
+    num_candidates: int
+    seed: int | None
+
+    def round_winners(self, number: int) -> list[str]:
+        """Return the candidates elected in a round, sorted by name as RCTab reports them."""
+        return sorted(c for c, r in self.winners.items() if r == number)
+
+    def round_eliminated(self, number: int) -> list[str]:
+        """Return the candidates eliminated in a round, sorted by name."""
+        return sorted(c for c, r in self.eliminated.items() if r == number)
+
+    def to_result(self, title: str = "") -> Result:
+        """Return the count in tellers' result model (rounds of totals and decisions)."""
+        index = {name: i for i, name in enumerate(self.candidates)}
+        rounds: list[Round] = []
+        prev: dict[str, Decimal] = {}
+        prev_exhausted = _ZERO
+        by_candidate = {t.chosen: t for t in self.tiebreaks}
+        for rt in self.rounds:
+            n = rt.number
+            tallies = tuple(rt.tallies.get(c, _ZERO) for c in self.candidates)
+            transfers = tuple(
+                rt.tallies.get(c, _ZERO) - prev.get(c, _ZERO) if n > 1 else _ZERO
+                for c in self.candidates
+            )
+            exhausted = rt.inactive_ballots
+            decisions: list[Decision] = []
+            for c in self.round_winners(n):
+                tie = by_candidate.get(index[c]) if c in self.tie_broken else None
+                decisions.append(Decision(index[c], Outcome.ELECTED, "reached the threshold", tie))
+            for c in self.round_eliminated(n):
+                tie = by_candidate.get(index[c]) if c in self.tie_broken else None
+                decisions.append(Decision(index[c], Outcome.EXCLUDED, "eliminated", tie))
+            rounds.append(
+                Round(
+                    number=n,
+                    tallies=tallies,
+                    transfers=transfers,
+                    exhausted=exhausted,
+                    decisions=tuple(decisions),
+                    note=f"threshold {rt.threshold}",
+                    exhausted_transfer=exhausted - prev_exhausted if n > 1 else _ZERO,
+                    action=Action.FIRST if n == 1 else Action.EXCLUSION,
+                )
+            )
+            prev, prev_exhausted = rt.tallies, exhausted
+        first = self.rounds[0] if self.rounds else None
+        return Result(
+            method="rctab",
+            seats=self.rules.number_of_winners,
+            candidates=self.candidates,
+            valid=first.active_ballots if first else _ZERO,
+            quota=self.rounds[-1].threshold if self.rounds else None,
+            rounds=tuple(rounds),
+            title=title,
+            seed=self.seed,
+            places=self.rules.decimal_places,
+        )
+
+
+# --- arithmetic -------------------------------------------------------------------------------
+
+
+def _scaled(value: Decimal, places: int) -> tuple[int, int]:
+    """Return ``value`` as an integer numerator over ``10**places`` (exactly)."""
+    sign, digits, exp = value.as_tuple()
+    n = int("".join(map(str, digits))) if digits else 0
+    if sign:
+        n = -n
+    assert isinstance(exp, int)
+    return n, -exp
+
+
+def _divide(a: Decimal, b: Decimal, places: int, *, up: bool = False) -> Decimal:
+    """Return ``a / b`` to ``places`` decimals, truncated (or rounded away from zero)."""
+    na, sa = _scaled(a, 0)
+    nb, sb = _scaled(b, 0)
+    # a / b = (na / 10^sa) / (nb / 10^sb); scale the quotient by 10^places.
+    num = na * 10 ** (sb + places)
+    den = nb * 10**sa
+    q, r = divmod(abs(num), abs(den))
+    if up and r:
+        q += 1
+    if (num < 0) != (den < 0):
+        q = -q
+    return Decimal(q).scaleb(-places)
+
+
+def _multiply(a: Decimal, b: Decimal, places: int) -> Decimal:
+    """Return ``a * b`` truncated to ``places`` decimals [ContestConfig.multiply]."""
+    product = _EXACT.multiply(a, b)
+    n, s = _scaled(product, 0)
+    if s <= places:
+        return product.quantize(Decimal(1).scaleb(-places))
+    q = abs(n) // 10 ** (s - places)
+    return Decimal(-q if n < 0 else q).scaleb(-places)
+
+
+def percent(part: Decimal, whole: Decimal) -> str:
+    """Render ``part / whole`` as RCTab's percentage column does (two places, truncated)."""
+    ratio = _DECIMAL32.divide(part, whole)
+    # scaleByPowerOfTen(4).intValue() truncates toward zero; then a Java double / 100.0.
+    hundredths = int(ratio.scaleb(4))
+    return f"{hundredths / 100.0!r}%"
+
+
+# --- ballots in play --------------------------------------------------------------------------
+
+
+class _Group:
+    """Identical ballots (same marks, same slices) travelling together through the count."""
+
+    __slots__ = ("alloc", "ranks", "recipient", "slices", "status", "value", "weight")
+
+    def __init__(
+        self, ranks: list[tuple[int, tuple[int, ...]]], weight: int, slices: tuple[str, ...]
+    ) -> None:
+        self.ranks = ranks
+        self.weight = weight
+        self.slices = slices
+        self.recipient: int | None = None
+        self.status = Status.ACTIVE
+        self.alloc: dict[int, Decimal] = {}
+        self.value = _ONE
+
+    def refresh_value(self) -> None:
+        """Recompute the value still free to count: 1 minus what winners kept."""
+        v = _ONE
+        for a in self.alloc.values():
+            v = v - a
+        self.value = v
+
+
+def _ranks_of(ranking: Ranking) -> list[tuple[int, tuple[int, ...]]]:
+    """Return the marked ranks of a ranking as (rank number, candidates), skipping blanks."""
+    return [(i, rank) for i, rank in enumerate(ranking, start=1) if rank]
+
+
+class _Tally:
+    """A round's tallies while ballots are being read."""
+
+    __slots__ = ("statuses", "tallies")
+
+    def __init__(self, candidates: Sequence[str]) -> None:
+        self.tallies: dict[str, Decimal] = dict.fromkeys(candidates, _ZERO)
+        self.statuses: dict[Status, Decimal] = dict.fromkeys(Status, _ZERO)
+
+    def add(self, name: str, value: Decimal) -> None:
+        """Count ``value`` for a continuing candidate."""
+        self.tallies[name] = self.tallies[name] + value
+        self.statuses[Status.ACTIVE] = self.statuses[Status.ACTIVE] + value
+
+    def inactive(self, status: Status, value: Decimal) -> None:
+        """Count ``value`` as inactive for ``status``."""
+        self.statuses[status] = self.statuses[status] + value
+
+    def freeze(self, number: int) -> RoundTally:
+        """Return the finished round."""
+        return RoundTally(number, self.tallies, self.statuses)
+
+
+def _add_transfer(
+    transfers: Transfers, number: int, source: str | None, target: str | None, value: Decimal
+) -> None:
+    """Record ``value`` moving from ``source`` to ``target`` in round ``number``."""
+    src = transfers.setdefault(number, {}).setdefault(source or "uncounted", {})
+    key = target or "exhausted"
+    src[key] = src.get(key, _ZERO) + value
+
+
+# --- the count --------------------------------------------------------------------------------
+
+
+class _Tabulation:
+    """One RCTab tabulation (one pass of a multi-pass count)."""
+
+    def __init__(
+        self,
+        election: Election,
+        rules: RctabRules,
+        slices: Sequence[tuple[str, ...]] | None,
+        slice_kinds: tuple[str, ...],
+        excluded: frozenset[int],
+        number_of_winners: int,
+        rnd: JavaRandom | None,
+        permutation: list[str],
+    ) -> None:
+        self.rules = rules
+        self.permutation = permutation
+        self.names = election.names
+        self.places = rules.decimal_places
+        self.winners_wanted = number_of_winners
+        self.overvote = _index_of(election, EXPLICIT_OVERVOTE)
+        self.uwi = UNDECLARED_WRITE_IN if UNDECLARED_WRITE_IN in self.names else None
+        self.excluded = set(excluded) | {
+            i for i, c in enumerate(election.candidates) if c.withdrawn
+        }
+        if self.overvote is not None:
+            self.excluded.add(self.overvote)
+        # The names RCTab's round tallies are built from: declared candidates (excluded ones
+        # too, so that they can be filtered out like RCTab does) and undeclared write-ins.
+        self.candidate_names = [n for i, n in enumerate(self.names) if i != self.overvote]
+        self.num_candidates = sum(
+            1 for i in range(len(self.names)) if i not in self.excluded
+        )
+        self.num_declared = self.num_candidates - (1 if self.uwi else 0)
+        self.index = {n: i for i, n in enumerate(self.names)}
+        self.slice_kinds = slice_kinds
+        self.groups = [
+            _Group(_ranks_of(b.ranking), b.weight, slices[k] if slices is not None else ())
+            for k, b in enumerate(election.ballots)
+        ]
+        self.max_rankings = rules.max_rankings_allowed
+        self.rnd = rnd
+        self.rounds: list[RoundTally] = []
+        self.transfers: Transfers = {}
+        self.winners: dict[str, int] = {}
+        self.eliminated: dict[str, int] = {}
+        self.tie_broken: set[str] = set()
+        self.tiebreaks: list[TieBreak] = []
+        self.current = 0
+        self.slice_counts: dict[str, dict[str, SliceCount]] = {}
+        for k, kind in enumerate(slice_kinds):
+            ids = {g.slices[k] for g in self.groups if g.slices[k]}
+            self.slice_counts[kind] = {i: SliceCount() for i in ids}
+
+    # -- statuses ------------------------------------------------------------------------
+
+    def continuing(self, name: str) -> bool:
+        """Return whether a candidate can receive votes [isCandidateContinuing]."""
+        i = self.index.get(name)
+        if i is None or i in self.excluded:
+            return False
+        if name in self.winners:
+            return self.rules.continue_until_two_candidates_remain
+        return name not in self.eliminated
+
+    def uses_surpluses(self) -> bool:
+        """Return whether winners' surpluses move (multi-seat STV with more than one seat)."""
+        return self.winners_wanted > 1 and self.rules.winner_mode in (
+            WinnerMode.MULTI_WINNER_ONE_PER_ROUND,
+            WinnerMode.MULTI_WINNER_MANY_PER_ROUND,
+        )
+
+    # -- one round -----------------------------------------------------------------------
+
+    def new_tally(self) -> _Tally:
+        """Return an empty tally of the continuing candidates [getNewTally]."""
+        return _Tally([n for n in self.candidate_names if self.continuing(n)])
+
+    def compute_round(self, number: int) -> tuple[RoundTally, dict[str, dict[str, _Tally]]]:
+        """Read every ballot for this round [computeTalliesForRound]."""
+        tally = self.new_tally()
+        slice_tallies = {
+            kind: {sid: self.new_tally() for sid in ids}
+            for kind, ids in self.slice_counts.items()
+        }
+        surplus_stage = self.uses_surpluses() and len(self.winners) == self.winners_wanted
+        for g in self.groups:
+            value = g.value
+            amount = value * g.weight if g.weight != 1 else value
+            if g.status is not Status.ACTIVE:
+                tally.inactive(g.status, amount)
+                self._slice_inactive(slice_tallies, g, g.status, amount)
+                continue
+            if g.recipient is not None and self.continuing(self.names[g.recipient]):
+                name = self.names[g.recipient]
+                tally.add(name, amount)
+                self._slice_add(slice_tallies, g, name, amount)
+                continue
+            if not g.ranks:
+                self.record(number, g, tally, slice_tallies, None, Status.DID_NOT_RANK, amount)
+            last_rank = 0
+            seen: set[int] = set()
+            max_rank = g.ranks[-1][0] if g.ranks else 0
+            for rank, marks in g.ranks:
+                if surplus_stage:
+                    self.record(
+                        number, g, tally, slice_tallies, None, Status.FINAL_ROUND_SURPLUS, amount
+                    )
+                    break
+                skipped_ok = self.rules.max_skipped_ranks_allowed
+                if skipped_ok is not None and rank - last_rank > skipped_ok + 1:
+                    self.record(number, g, tally, slice_tallies, None, Status.SKIPPED, amount)
+                    break
+                last_rank = rank
+                if self.rules.exhaust_on_duplicate_candidate:
+                    duplicate = False
+                    for c in marks:
+                        if c in seen:
+                            duplicate = True
+                            break
+                        seen.add(c)
+                    if duplicate:
+                        self.record(number, g, tally, slice_tallies, None, Status.REPEATED, amount)
+                        break
+                decision = self.overvote_decision(marks)
+                if decision == "exhaust":
+                    self.record(number, g, tally, slice_tallies, None, Status.OVERVOTE, amount)
+                    break
+                if decision == "skip":
+                    if rank == max_rank:
+                        self.record(
+                            number, g, tally, slice_tallies, None, Status.EXHAUSTED, amount
+                        )
+                    continue
+                selected = None
+                for c in marks:
+                    if self.continuing(self.names[c]):
+                        selected = c
+                        break
+                if selected is not None:
+                    name = self.names[selected]
+                    self.record(number, g, tally, slice_tallies, name, Status.ACTIVE, amount)
+                    tally.add(name, amount)
+                    self._slice_add(slice_tallies, g, name, amount)
+                    break
+                if rank == max_rank:
+                    self.record(number, g, tally, slice_tallies, None, Status.EXHAUSTED, amount)
+        return tally.freeze(number), slice_tallies
+
+    def overvote_decision(self, marks: tuple[int, ...]) -> str:
+        """Decide what a rank's marks mean under the overvote rule [getOvervoteDecision]."""
+        rule = self.rules.overvote_rule
+        if self.overvote is not None and self.overvote in marks:
+            if len(marks) != 1:
+                raise InputError("a rank marks both an explicit overvote and a candidate")
+            if rule is OvervoteRule.EXHAUST_IMMEDIATELY:
+                return "exhaust"
+            if rule is OvervoteRule.ALWAYS_SKIP:
+                return "skip"
+            raise ConfigurationError(
+                f"overvoteRule {rule} cannot be used with an explicit overvote label"
+            )
+        if len(marks) <= 1:
+            return "none"
+        if rule is OvervoteRule.EXHAUST_IMMEDIATELY:
+            return "exhaust"
+        if rule is OvervoteRule.ALWAYS_SKIP:
+            return "skip"
+        found = 0
+        for c in marks:
+            if self.continuing(self.names[c]):
+                found += 1
+                if found > 1:
+                    return "exhaust"
+        return "none"
+
+    def record(
+        self,
+        number: int,
+        g: _Group,
+        tally: _Tally,
+        slice_tallies: dict[str, dict[str, _Tally]],
+        selected: str | None,
+        status: Status,
+        amount: Decimal,
+    ) -> None:
+        """Move a ballot group to ``selected`` or make it inactive [recordSelection...]."""
+        source = None if g.recipient is None else self.names[g.recipient]
+        if g.value > 0:
+            _add_transfer(self.transfers, number, source, selected, amount)
+            for k, kind in enumerate(self.slice_kinds):
+                sid = g.slices[k]
+                if sid:
+                    _add_transfer(self.slice_counts[kind][sid].transfers, number, source, selected, amount)
+        g.recipient = None if selected is None else self.index[selected]
+        if selected is None:
+            g.status = status
+        if status is not Status.ACTIVE:
+            tally.inactive(status, amount)
+            self._slice_inactive(slice_tallies, g, status, amount)
+
+    def _slice_add(
+        self, slice_tallies: dict[str, dict[str, _Tally]], g: _Group, name: str, amount: Decimal
+    ) -> None:
+        """Count a vote in each slice the ballot belongs to."""
+        for k, kind in enumerate(self.slice_kinds):
+            sid = g.slices[k]
+            if sid:
+                slice_tallies[kind][sid].add(name, amount)
+
+    def _slice_inactive(
+        self,
+        slice_tallies: dict[str, dict[str, _Tally]],
+        g: _Group,
+        status: Status,
+        amount: Decimal,
+    ) -> None:
+        """Count an inactive ballot in each slice the ballot belongs to."""
+        for k, kind in enumerate(self.slice_kinds):
+            sid = g.slices[k]
+            if sid:
+                slice_tallies[kind][sid].inactive(status, amount)
+
+    # -- thresholds and decisions --------------------------------------------------------
+
+    def threshold(self, tally: RoundTally) -> Decimal:
+        """Return the winning threshold for a round's active ballots [setWinningThreshold]."""
+        rules = self.rules
+        votes = tally.active_ballots
+        if rules.winner_mode is WinnerMode.BOTTOMS_UP_PERCENTAGE:
+            assert rules.bottoms_up_percentage is not None
+            value = _EXACT.multiply(votes, rules.bottoms_up_percentage)
+        else:
+            seats = self.winners_wanted
+            divisor = Decimal(seats if rules.hare_quota else seats + 1)
+            decimals = self.places if rules.non_integer_winning_threshold else 0
+            if rules.hare_quota:
+                value = _divide(votes, divisor, decimals, up=True)
+            else:
+                value = _divide(votes, divisor, decimals) + _ONE.scaleb(-decimals)
+        minimum = rules.minimum_vote_threshold
+        if minimum > 0 and minimum > value:
+            value = minimum
+        return value
+
+    def by_tally(self, tally: RoundTally) -> list[tuple[Decimal, list[str]]]:
+        """Group the round's candidates by total, lowest first [buildTallyToCandidates]."""
+        # Decimal hashes by value, so 3 and 3.0000 share a key as in Java's TreeMap.
+        groups: dict[Decimal, list[str]] = {}
+        for name, votes in tally.tallies.items():
+            groups.setdefault(votes, []).append(name)
+        return sorted(groups.items(), key=lambda kv: kv[0])
+
+    def identify_winners(
+        self, tally: RoundTally, ordered: list[tuple[Decimal, list[str]]]
+    ) -> list[str]:
+        """Return the candidates elected this round [identifyWinners]."""
+        rules = self.rules
+        uwi = tally.tallies.get(self.uwi) if self.uwi else None
+        if uwi is not None and uwi != 0:
+            return []
+        active = len(tally.tallies)
+        if rules.winner_mode is WinnerMode.BOTTOMS_UP_PERCENTAGE:
+            above = [c for c, v in tally.tallies.items() if v > tally.threshold]
+            return list(tally.tallies) if len(above) == active else []
+        selected: list[str] = []
+        unfilled = self.winners_wanted - len(self.winners)
+        if unfilled > 0:
+            if active <= unfilled:
+                selected = list(tally.tallies)
+            elif rules.first_round_determines_threshold and active - 1 == self.winners_wanted:
+                selected = list(ordered[-1][1])
+            elif rules.winner_mode is not WinnerMode.BOTTOMS_UP:
+                for votes, names in ordered:
+                    if votes >= tally.threshold:
+                        selected.extend(n for n in names if n != UNDECLARED_WRITE_IN)
+        many = len(selected) > 1 and (
+            rules.winner_mode is WinnerMode.MULTI_WINNER_ONE_PER_ROUND
+            or rules.first_round_determines_threshold
+        )
+        none = (
+            self.winners_wanted == 1
+            and not selected
+            and active == 2
+            and unfilled == 1
+            and all(v >= rules.minimum_vote_threshold for v, _ in ordered)
+        )
+        if many or none:
+            top, names = ordered[-1]
+            selected = list(names)
+            if len(selected) > 1:
+                winner = self.break_tie(selected, top, selecting_winner=True)
+                selected = [winner]
+        return selected
+
+    def eliminate(self, tally: RoundTally, ordered: list[tuple[Decimal, list[str]]]) -> list[str]:
+        """Choose who is eliminated this round (one of five ways, in order)."""
+        rules = self.rules
+        # 1. Undeclared write-ins go first, whenever they hold votes [dropUndeclaredWriteIns].
+        if self.uwi is not None:
+            v = tally.tallies.get(self.uwi)
+            if v is not None and v > 0:
+                return [self.uwi]
+        # 2. Anyone under the minimum vote threshold [dropCandidatesBelowThreshold].
+        minimum = rules.minimum_vote_threshold
+        if minimum > 0 and ordered[0][0] < minimum:
+            out = [n for votes, names in ordered if votes < minimum for n in names]
+            if len(out) == self.num_declared:
+                raise ConfigurationError(
+                    "every declared candidate is below the minimum vote threshold"
+                )
+            return out
+        # 3. Bottoms-up by percentage with cutoff: everyone under the threshold at once.
+        if rules.cutoff_elimination and rules.winner_mode is WinnerMode.BOTTOMS_UP_PERCENTAGE:
+            out = [n for votes, names in ordered if votes < tally.threshold for n in names]
+            if out:
+                return out
+        # 4. Batch elimination of everyone who cannot catch the next candidate up.
+        if rules.batch_elimination:
+            batch = self.batch(ordered)
+            if len(batch) > 1:
+                return batch
+        # 5. The lowest candidate, ties broken as configured.
+        low, names = ordered[0]
+        if len(names) > 1:
+            return [self.break_tie(list(names), low, selecting_winner=False)]
+        return [names[0]]
+
+    def batch(self, ordered: list[tuple[Decimal, list[str]]]) -> list[str]:
+        """Return the candidates batch elimination removes [runBatchElimination]."""
+        running = _ZERO
+        seen: list[str] = []
+        done: set[str] = set()
+        eliminations: list[str] = []
+        previous: list[str] = []
+        for votes, names in ordered:
+            new = list(eliminations)
+            if running < votes:
+                for c in seen:
+                    if c not in done:
+                        done.add(c)
+                        new.append(c)
+            running = running + _multiply(votes, Decimal(len(names)), self.places)
+            seen.extend(names)
+            if len(new) > len(eliminations):
+                previous, eliminations = eliminations, new
+        if (
+            self.rules.continue_until_two_candidates_remain
+            and len(eliminations) + len(self.eliminated) == self.num_candidates - 1
+        ):
+            eliminations = previous
+        return eliminations
+
+    def break_tie(self, tied: list[str], votes: Decimal, *, selecting_winner: bool) -> str:
+        """Break a tie as the tiebreak mode says [Tiebreak.selectCandidate]."""
+        tied = sorted(tied)
+        mode = self.rules.tiebreak_mode
+        if mode is TiebreakMode.RANDOM:
+            chosen, method = self.draw(tied), TieMethod.LOT
+        elif mode is TiebreakMode.ASK:
+            chosen, method = self.ask(tied, votes, selecting_winner), TieMethod.ORDER
+        elif mode in (TiebreakMode.CANDIDATE_ORDER, TiebreakMode.GENERATE_PERMUTATION):
+            order = self.permutation if selecting_winner else list(reversed(self.permutation))
+            chosen = next(c for c in order if c in tied)
+            method = TieMethod.ORDER
+        else:
+            chosen, method = self.previous_rounds(tied, votes, selecting_winner)
+        self.tie_broken.add(chosen)
+        self.tiebreaks.append(
+            TieBreak(
+                frozenset(self.index[c] for c in tied),
+                self.index[chosen],
+                "election" if selecting_winner else "elimination",
+                method,
+                round=self.current,
+                seed=self.rules.random_seed if method is TieMethod.LOT else None,
+            )
+        )
+        return chosen
+
+    def draw(self, tied: list[str]) -> str:
+        """Pick one of the (sorted) tied names with the seeded generator [doRandom]."""
+        if self.rnd is None:
+            raise ConfigurationError("a tie by lot needs a randomSeed")
+        x = self.rnd.next_double()
+        return tied[int(x * float(len(tied)))]
+
+    def ask(self, tied: list[str], votes: Decimal, selecting_winner: bool) -> str:
+        """Ask the operator to break a tie [doInteractive]."""
+        question = TieQuestion(self.current, tuple(tied), votes, selecting_winner)
+        if self.rules.ask is None:
+            role = "win" if selecting_winner else "lose"
+            raise ConfigurationError(
+                f"round {self.current}: {', '.join(tied)} are tied at {votes} vote(s) and the "
+                f"tiebreak mode asks the operator who should {role}; supply the answer"
+            )
+        answer = self.rules.ask(question)
+        if answer not in tied:
+            raise ConfigurationError(
+                f"round {self.current}: the tie-break answer {answer!r} is not one of "
+                f"{', '.join(tied)}"
+            )
+        return answer
+
+    def previous_rounds(
+        self, tied: list[str], votes: Decimal, selecting_winner: bool
+    ) -> tuple[str, TieMethod]:
+        """Decide by the most recent earlier round where the tied differed [doPreviousRounds]."""
+        contention = list(tied)
+        for earlier in range(self.current - 1, 0, -1):
+            tallies = self.rounds[earlier - 1].tallies
+            values = [tallies[c] for c in contention]
+            pick = max(values) if selecting_winner else min(values)
+            contention = [c for c in contention if tallies[c] == pick]
+            if len(contention) == 1:
+                return contention[0], TieMethod.EARLIER_ROUND
+        if self.rules.tiebreak_mode is TiebreakMode.PREVIOUS_ROUND_THEN_ASK:
+            return self.ask(contention, votes, selecting_winner), TieMethod.ORDER
+        return self.draw(contention), TieMethod.LOT
+
+    # -- winners' votes in multi-winner counts -------------------------------------------
+
+    def record_winner_surplus(self, winner: str, tally: RoundTally) -> None:
+        """Reduce the value of a new winner's ballots by the surplus fraction."""
+        votes = tally.tallies[winner]
+        extra = votes - tally.threshold
+        fraction = _divide(extra, votes, self.places) if extra > 0 else _ZERO
+        w = self.index[winner]
+        for g in self.groups:
+            if g.recipient == w:
+                transfer = _multiply(g.value, fraction, self.places)
+                g.alloc[w] = g.value - transfer
+                g.refresh_value()
+
+    def update_winner_tallies(
+        self, tally: RoundTally, slices: dict[str, dict[str, RoundTally]]
+    ) -> None:
+        """Put earlier winners' votes (what their ballots kept) into this round's tallies."""
+        number = self.current
+        previous = self.rounds[-2] if len(self.rounds) > 1 else None
+        to_process = [w for w, r in self.winners.items() if r != number]
+        fresh = {w for w, r in self.winners.items() if r == number - 1}
+        for w in to_process:
+            prior = previous.tallies[w] if previous is not None and w not in fresh else _ZERO
+            tally.tallies[w] = prior
+        for kind, by_id in slices.items():
+            for sid, st in by_id.items():
+                before = self.slice_counts[kind][sid].rounds
+                for w in to_process:
+                    prior = _ZERO
+                    if w not in fresh and len(before) > 1:
+                        prior = before[-2].tallies[w]
+                    st.tallies[w] = prior
+        if not fresh:
+            return
+        fresh_idx = {self.index[w] for w in fresh}
+        for g in self.groups:
+            for w, kept in g.alloc.items():
+                if w not in fresh_idx:
+                    continue
+                amount = kept * g.weight if g.weight != 1 else kept
+                name = self.names[w]
+                tally.tallies[name] = tally.tallies[name] + amount
+                for k, kind in enumerate(self.slice_kinds):
+                    sid = g.slices[k]
+                    if sid:
+                        st = slices[kind][sid]
+                        st.tallies[name] = st.tallies[name] + amount
+        for w in sorted(fresh, key=lambda n: self.index[n]):
+            residual = tally.tallies[w] - tally.threshold
+            if residual > 0:
+                tally.residual_surplus = tally.residual_surplus + residual
+                tally.tallies[w] = tally.threshold
+                _add_transfer(self.transfers, number, w, "residual surplus", residual)
+
+    # -- the loop ------------------------------------------------------------------------
+
+    def keep_going(self) -> bool:
+        """Return whether another round is needed [shouldContinueTabulating]."""
+        rules = self.rules
+        stop = rules.stop_tabulation_early_after_round
+        n_winners = len(self.winners)
+        if stop is not None and self.current >= stop:
+            return False
+        if n_winners == self.num_declared and self.winners_wanted > self.num_candidates:
+            return False
+        if rules.continue_until_two_candidates_remain:
+            return (
+                len(self.eliminated) + n_winners + 1 < self.num_candidates
+                or self.current in self.eliminated.values()
+            )
+        if rules.winner_mode is WinnerMode.BOTTOMS_UP_PERCENTAGE:
+            return n_winners == 0
+        return n_winners < self.winners_wanted or (
+            self.uses_surpluses() and self.current in self.winners.values()
+        )
+
+    def run(self) -> None:
+        """Tabulate until the rules say stop [tabulate]."""
+        rules = self.rules
+        while self.keep_going():
+            self.current += 1
+            number = self.current
+            tally, slice_tallies = self.compute_round(number)
+            tally.residual_surplus = self.rounds[-1].residual_surplus if self.rounds else _ZERO
+            self.rounds.append(tally)
+            slice_rounds: dict[str, dict[str, RoundTally]] = {}
+            for kind, by_id in slice_tallies.items():
+                slice_rounds[kind] = {}
+                for sid, st in by_id.items():
+                    rt = st.freeze(number)
+                    self.slice_counts[kind][sid].rounds.append(rt)
+                    slice_rounds[kind][sid] = rt
+            recompute = (
+                number == 1
+                if self.winners_wanted > 1
+                else not rules.first_round_determines_threshold or number == 1
+            )
+            tally.threshold = (
+                self.threshold(tally) if recompute else self.rounds[-2].threshold
+            )
+            for by_id in slice_rounds.values():
+                for rt in by_id.values():
+                    rt.threshold = tally.threshold
+            ordered = self.by_tally(tally)
+            winners = self.identify_winners(tally, ordered)
+            if winners:
+                for w in winners:
+                    self.winners[w] = number
+                if self.uses_surpluses():
+                    for w in winners:
+                        self.record_winner_surplus(w, tally)
+            elif (
+                len(self.winners) < self.winners_wanted
+                or (
+                    rules.continue_until_two_candidates_remain
+                    and len(self.eliminated) < self.num_candidates - 2
+                )
+                or rules.winner_mode is WinnerMode.BOTTOMS_UP_PERCENTAGE
+            ):
+                out = self.eliminate(tally, ordered)
+                if not out:
+                    raise ConfigurationError(f"round {number}: no candidate could be eliminated")
+                for c in out:
+                    self.eliminated[c] = number
+            if self.winners_wanted > 1:
+                self.update_winner_tallies(tally, slice_rounds)
+
+
+def _index_of(election: Election, name: str) -> int | None:
+    """Return the index of the candidate called ``name``, if there is one."""
+    try:
+        return election.names.index(name)
+    except ValueError:
+        return None
+
+
+def tabulate(
+    election: Election,
+    rules: RctabRules,
+    *,
+    slices: Sequence[tuple[str, ...]] | None = None,
+    slice_kinds: tuple[str, ...] = (),
+    excluded: frozenset[CandidateIndex] = frozenset(),
+    number_of_winners: int | None = None,
+    rnd: JavaRandom | None = None,
+) -> RctabCount:
+    """Tabulate ``election`` under RCTab's ``rules``.
+
+    ``slices`` gives, for each ballot of ``election.ballots`` in order, the id of its slice
+    of each kind in ``slice_kinds`` ("" for none): tallies are then also kept per precinct or
+    batch under the whole contest's decisions.  ``excluded`` and ``number_of_winners`` serve
+    multi-pass IRV, whose later passes exclude earlier winners and fill one seat each.
+    """
+    if rules.winner_mode is WinnerMode.MULTI_PASS_IRV and number_of_winners is None:
+        raise ConfigurationError("multi-pass IRV runs one pass per seat: use tabulate_passes")
+    wanted = rules.number_of_winners if number_of_winners is None else number_of_winners
+    if rnd is None and rules.random_seed is not None and rules.tiebreak_mode.needs_seed:
+        rnd = JavaRandom(rules.random_seed)
+    with localcontext(_EXACT):
+        permutation = _permutation(election, rules, rnd)
+        t = _Tabulation(election, rules, slices, slice_kinds, excluded, wanted, rnd, permutation)
+        t.run()
+    return RctabCount(
+        candidates=tuple(t.candidate_names),
+        rules=rules,
+        rounds=t.rounds,
+        transfers=t.transfers,
+        winners=t.winners,
+        eliminated=t.eliminated,
+        tie_broken=t.tie_broken,
+        tiebreaks=t.tiebreaks,
+        slices=t.slice_counts,
+        num_candidates=t.num_candidates,
+        seed=rules.random_seed,
+    )
+
+
+def _permutation(election: Election, rules: RctabRules, rnd: JavaRandom | None) -> list[str]:
+    """Return the candidate order permutation tie-breaks use (config order, or shuffled)."""
+    names = [
+        c.name
+        for c in election.candidates
+        if c.name not in (EXPLICIT_OVERVOTE, UNDECLARED_WRITE_IN)
+    ]
+    if rules.tiebreak_mode is TiebreakMode.GENERATE_PERMUTATION:
+        if rnd is None:
+            raise ConfigurationError("generatePermutation needs a randomSeed")
+        # Sorted first "for reproducibility", then Collections.shuffle with the seeded source.
+        names.sort()
+        shuffle(names, rnd)
+    return names
+
+
+def tabulate_passes(
+    election: Election,
+    rules: RctabRules,
+    *,
+    slices: Sequence[tuple[str, ...]] | None = None,
+    slice_kinds: tuple[str, ...] = (),
+) -> list[RctabCount]:
+    """Run multi-pass IRV: one single-seat pass per seat, earlier winners excluded."""
+    passes: list[RctabCount] = []
+    excluded: set[int] = set()
+    for _ in range(rules.number_of_winners):
+        rnd = (
+            JavaRandom(rules.random_seed)
+            if rules.random_seed is not None and rules.tiebreak_mode.needs_seed
+            else None
+        )
+        one = tabulate(
+            election,
+            rules,
+            slices=slices,
+            slice_kinds=slice_kinds,
+            excluded=frozenset(excluded),
+            number_of_winners=1,
+            rnd=rnd,
+        )
+        new = [w for w in one.winners if election.index(w) not in excluded]
+        if len(new) != 1:
+            raise ConfigurationError(
+                f"multi-pass IRV pass {len(passes) + 1} found {len(new)} new winners, not one"
+            )
+        excluded.add(election.index(new[0]))
+        passes.append(one)
+    return passes
+
+
+def count(election: Election, *, seats: int | None = None, seed: int = 0) -> Result:
+    """Count ``election`` by RCTab's default rules (single winner, or multi-winner STV)."""
+    n = seats if seats is not None else (election.seats or 1)
+    if n < 1:
+        raise ConfigurationError(f"seats must be at least 1, not {n}")
+    rules = RctabRules(
+        number_of_winners=n,
+        winner_mode=(
+            WinnerMode.SINGLE_WINNER_MAJORITY if n == 1 else WinnerMode.MULTI_WINNER_MANY_PER_ROUND
+        ),
+        random_seed=seed,
+        max_skipped_ranks_allowed=None,
+    )
+    return tabulate(election, rules).to_result(election.title)
+
+
+def slices_of(kinds: Sequence[str], values: Mapping[str, str]) -> tuple[str, ...]:
+    """Return a ballot's slice ids in the order of ``kinds`` ("" where it has none)."""
+    return tuple(values.get(k, "") for k in kinds)

@@ -1,0 +1,1 @@
+"""Run RCTab contest configs unchanged: US cast vote records in, RCTab's reports out."""
