@@ -227,7 +227,7 @@ GOOD = '2 1\n3 1 2 0\n1 2 0\n0\n"A"\n"B"\n"Title"\n'
         ("2 1\n[tie 1 2\n", 2, "unterminated option"),
         ("2 1\n[tie 1 1]\n", 2, r"\[tie\] must list each"),
         ("9" * 30 + " 1\n[tie 1 2]\n", 2, r"\[tie\] must list each"),
-        ("2 1\n-1 2\n", 2, "must all be negative"),
+        ("2 1\n-1 2\n", 2, "only negative numbers"),
         ('2 1\n1 1 0\n0\n"A"\n"B"\nWard\nMore\n', 7, "after the title"),
         ('2 1\n1 1 0\n0\n"A"\n"B"\n"T"\n"S"\n"C"\n"X"\n', 9, "after the title, source"),
         ("# only a comment\n", 1, "empty"),

@@ -144,7 +144,8 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
             for t in toks:
                 if not t.startswith("-"):
                     raise FormatError(
-                        f"withdrawn candidates must all be negative, found {t!r}",
+                        f"negative ballot weight {toks[0]} (or a withdrawn-candidates line"
+                        f" with a positive number {t!r}: it must hold only negative numbers)",
                         path=path,
                         line=lineno,
                     )
