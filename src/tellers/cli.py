@@ -189,6 +189,17 @@ def verify(
     raise typer.Exit(0 if ok else 1)
 
 
+def _register_groups() -> None:
+    """Attach the command groups that live beside their subsystems."""
+    from .rules.cli import nominations_app, rules_app
+
+    app.add_typer(rules_app, name="rules", help="Check and explain organisations' rulebooks.")
+    app.add_typer(nominations_app, name="nominations", help="Check nominations against a rulebook.")
+
+
+_register_groups()
+
+
 def version_callback(value: bool) -> None:
     """Print the version and stop."""
     if value:

@@ -123,9 +123,7 @@ def report(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Report as at the end of this date (YYYY-MM-DD).")
     ] = None,
-    final: Annotated[
-        bool, typer.Option("--final", help="Treat every stage as closed.")
-    ] = False,
+    final: Annotated[bool, typer.Option("--final", help="Treat every stage as closed.")] = False,
     size: Annotated[
         list[str] | None, typer.Option(help="A body's size for this contest, BODY=N (repeat).")
     ] = None,

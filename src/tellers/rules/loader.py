@@ -34,7 +34,8 @@ _TOML_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
 def shipped() -> list[str]:
     """Return the names of the rulebooks shipped with tellers, sorted."""
     folder = files(__package__).joinpath("rulebooks")
-    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+    names = (p.name for p in folder.iterdir())
+    return sorted(n.removesuffix(".toml") for n in names if n.endswith(".toml"))
 
 
 def shipped_path(name: str) -> Path:
@@ -171,9 +172,9 @@ def _cross_check(book: Rulebook) -> Iterator[tuple[Loc, str]]:
         at: Loc = ("stages", i)
         if stage.id in stage_ids:
             yield (*at, "id"), f"stage id {stage.id!r} is used twice"
-        for j, office in enumerate(stage.offices):
-            if office not in book.offices:
-                yield (*at, "offices", j), _unknown("office", office, book.offices)
+        for j, office_id in enumerate(stage.offices):
+            if office_id not in book.offices:
+                yield (*at, "offices", j), _unknown("office", office_id, book.offices)
         for j, occasion in enumerate(stage.occasions):
             if occasion not in book.occasions:
                 yield (*at, "occasions", j), _unknown("occasion", occasion, book.occasions)
@@ -192,8 +193,9 @@ def _cross_check(book: Rulebook) -> Iterator[tuple[Loc, str]]:
                     yield (*c_at, "body"), _unknown("body", cond.body, book.bodies)
                     continue
                 if cond.category is not None and cond.category not in body.categories:
-                    yield (*c_at, "category"), _unknown(
-                        f"category of {cond.body}", cond.category, body.categories
+                    yield (
+                        (*c_at, "category"),
+                        _unknown(f"category of {cond.body}", cond.category, body.categories),
                     )
         stage_ids.append(stage.id)
     eb = book.exhaustive_ballot
@@ -207,10 +209,11 @@ def _cross_check(book: Rulebook) -> Iterator[tuple[Loc, str]]:
             yield ("exhaustive_ballot", "thresholds"), "a round is given two thresholds"
     tb = book.trigger_ballot
     if tb is not None:
-        for j, route in enumerate(tb.routes):
-            if route.body not in book.bodies:
-                yield ("trigger_ballot", "routes", j, "body"), _unknown(
-                    "body", route.body, book.bodies
+        for j, trigger_route in enumerate(tb.routes):
+            if trigger_route.body not in book.bodies:
+                yield (
+                    ("trigger_ballot", "routes", j, "body"),
+                    _unknown("body", trigger_route.body, book.bodies),
                 )
 
 

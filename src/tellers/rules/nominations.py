@@ -362,7 +362,9 @@ class NominationBook:
         if k not in self._candidates:
             if not create and office in self._declared:
                 known = sorted(c.name for (o, _), c in self._candidates.items() if o == office)
-                raise _Reject(f"unknown candidate {name!r} for {office} (declared: {', '.join(known)})")
+                raise _Reject(
+                    f"unknown candidate {name!r} for {office} (declared: {', '.join(known)})"
+                )
             self._candidates[k] = _Candidate(name)
         return self._candidates[k]
 
@@ -467,9 +469,8 @@ class NominationBook:
             raise _Reject(f"{c.name} had withdrawn{_on(c.withdrawn_on)}")
         self._check_earlier_stages(office, c, stage, e.date)
         if not e.tally:
-            if (
-                self.rulebook.nominations.self_nomination is False
-                and _key(e.nominator) == _key(c.name)
+            if self.rulebook.nominations.self_nomination is False and _key(e.nominator) == _key(
+                c.name
             ):
                 raise _Reject("a candidate may not nominate themselves")
             k = (office, e.body, _key(e.nominator))
@@ -566,7 +567,14 @@ class NominationBook:
         closed = final or (as_of is not None and stage.closes is not None and as_of > stage.closes)
         if stage.incumbent_exempt and c.incumbent:
             return StageReport(
-                stage.id, stage.name, stage.opens, stage.closes, closed, (), True, ("incumbent",),
+                stage.id,
+                stage.name,
+                stage.opens,
+                stage.closes,
+                closed,
+                (),
+                True,
+                ("incumbent",),
                 exempt=True,
             )
         noms = [
@@ -590,7 +598,13 @@ class NominationBook:
             key=lambda r: (r.met_on or dt.date.max, stage.routes.index(_route(stage, r.id))),
         )
         return StageReport(
-            stage.id, stage.name, stage.opens, stage.closes, closed, routes, met,
+            stage.id,
+            stage.name,
+            stage.opens,
+            stage.closes,
+            closed,
+            routes,
+            met,
             tuple(r.id for r in first),
         )
 
@@ -606,9 +620,12 @@ class NominationBook:
         conds = tuple(self._condition(cond, noms) for cond in route.conditions)
         met = _all(c.met for c in conds)
         att = self._attested.get((office, _key(c.name), stage.id, route.id))
-        if att is not None and (as_of is None or att.date is None or att.date <= as_of):
-            if met is not True:
-                return RouteReport(route.id, route.name, conds, True, att.date, att.by)
+        if (
+            att is not None
+            and (as_of is None or att.date is None or att.date <= as_of)
+            and met is not True
+        ):
+            return RouteReport(route.id, route.name, conds, True, att.date, att.by)
         met_on = None
         bodies = {cond.body for cond in route.conditions}
         relevant = [a for a in noms if a.nomination.body in bodies]
@@ -633,7 +650,11 @@ class NominationBook:
             missing = [n.nominator for n in mine if n.membership is None]
             if total is None:
                 return ConditionReport(
-                    text, known, None, None, None,
+                    text,
+                    known,
+                    None,
+                    None,
+                    None,
                     f"the total membership of {body.name.lower()} is not given",
                 )
             need = cond.membership_share * total
@@ -641,7 +662,11 @@ class NominationBook:
                 return ConditionReport(text, known, known, need, True)
             if missing:
                 return ConditionReport(
-                    text, known, None, need, None,
+                    text,
+                    known,
+                    None,
+                    need,
+                    None,
                     f"membership not given for {', '.join(missing)}",
                 )
             return ConditionReport(text, known, known, need, False)
@@ -847,7 +872,9 @@ def _date(text: str, *, path: str | Path, line: int) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise FormatError(f"{text!r} is not a date (write YYYY-MM-DD)", path=path, line=line) from None
+        raise FormatError(
+            f"{text!r} is not a date (write YYYY-MM-DD)", path=path, line=line
+        ) from None
 
 
 # Rendering -------------------------------------------------------------------------------

@@ -112,7 +112,7 @@ def describe(book: Rulebook) -> str:
     out += _wrap(f"Organisation: {book.organisation}.")
     if book.rules_of:
         out += _wrap(f"Rules: {book.rules_of}.")
-    out += [""] + _wrap(book.summary) + [""]
+    out += ["", *_wrap(book.summary), ""]
 
     if book.offices:
         out.append("Offices and how the votes are counted")
@@ -153,7 +153,8 @@ def describe(book: Rulebook) -> str:
         if rules:
             out += _wrap(f"Nominators: {'; '.join(rules)}.{_cites(nr)}", "    ", "  ")
         w = book.withdrawal
-        text = "Candidates may withdraw" if w.candidate_may_withdraw else "Candidates may not withdraw"
+        may = "may" if w.candidate_may_withdraw else "may not"
+        text = f"Candidates {may} withdraw"
         text += "; nominations made after a withdrawal do not count"
         if w.nominators_freed:
             text += "; a withdrawn candidate's nominators may nominate someone else"
@@ -194,8 +195,11 @@ def describe(book: Rulebook) -> str:
                 bits.append(sec.eligibility)
             if sec.fee:
                 bits.append(f"fee {sec.fee}")
-            out += _wrap(": ".join(bits[:2]) + (f" ({bits[2]})" if len(bits) > 2 else "") + ".",
-                         "    ", "  - ")
+            out += _wrap(
+                ": ".join(bits[:2]) + (f" ({bits[2]})" if len(bits) > 2 else "") + ".",
+                "    ",
+                "  - ",
+            )
         out += _wrap(f"Weighting: {el.weighting}.", "    ", "  ")
         if el.freeze:
             out += _wrap(f"Freeze date: {_date(el.freeze)}.", "    ", "  ")
@@ -230,13 +234,12 @@ def describe(book: Rulebook) -> str:
         if tb.unit_decision:
             out += _wrap(f"Each unit decides: {tb.unit_decision}.", "    ", "  ")
         joiner = "ANY" if tb.combine == "any" else "ALL"
-        out += _wrap(f"An open selection is triggered if {joiner} of these is reached:", "    ", "  ")
+        out += _wrap(f"An open selection is triggered if {joiner} of these is reached:", "    ")
         for r in tb.routes:
             cmp = "more than" if r.more_than else "at least"
             base = "of those that vote" if r.of == "voting" else "of all of them"
             out += _wrap(
-                f"{r.name}: {cmp} {_pct(r.share)} of {book.bodies[r.body].name} {base}"
-                f"{_cites(r)}",
+                f"{r.name}: {cmp} {_pct(r.share)} of {book.bodies[r.body].name} {base}{_cites(r)}",
                 "        ",
                 "    - ",
             )

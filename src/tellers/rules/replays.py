@@ -39,7 +39,15 @@ from ..formats.blt import dumps
 from ..model import Election
 from .exhaustive import ExhaustiveResult, run
 from .loader import load
-from .nominations import Attestation, Declaration, Event, Nomination, NominationBook, Report, Withdrawal
+from .nominations import (
+    Attestation,
+    Declaration,
+    Event,
+    Nomination,
+    NominationBook,
+    Report,
+    Withdrawal,
+)
 
 __all__ = [
     "DEPUTY_CONTESTS",
@@ -112,8 +120,9 @@ def labour_leader_2020(published: Mapping[str, Any]) -> Report:
         events.append(Declaration(name, "leader"))
     plp_date = dt.date(2020, 1, 13)
     for name, n in plp.items():
-        events.append(_tally(name, "plp_eplp", n, "binlabour final standings", office="leader",
-                             date=plp_date))
+        events.append(
+            _tally(name, "plp_eplp", n, "binlabour final standings", office="leader", date=plp_date)
+        )
     # Lewis withdrew 35 minutes before the MP stage closed; Phillips on 21 January.
     events.append(Withdrawal("Lewis", "leader", plp_date))
     events.append(Withdrawal("Phillips", "leader", dt.date(2020, 1, 21)))
@@ -125,13 +134,17 @@ def labour_leader_2020(published: Mapping[str, Any]) -> Report:
         named = []
         if name == "Nandy":
             # LabourList names the three affiliates that put Nandy through.
-            named = [("NUM", "trade_union"), ("GMB", "trade_union"),
-                     ("Chinese for Labour", "socialist_society")]
+            named = [
+                ("NUM", "trade_union"),
+                ("GMB", "trade_union"),
+                ("Chinese for Labour", "socialist_society"),
+            ]
         for who, cat in named:
             events.append(Nomination(name, who, "affiliate", "leader", category=cat))
         if n > len(named):
-            events.append(_tally(name, "affiliate", n - len(named), "final affiliate total",
-                                 office="leader"))
+            events.append(
+                _tally(name, "affiliate", n - len(named), "final affiliate total", office="leader")
+            )
     book.apply(events)
     return book.report(final=True)
 
@@ -151,16 +164,26 @@ def labour_deputy_2020(published: Mapping[str, Any]) -> Report:
     for name in plp:
         events.append(Declaration(name, "deputy"))
     for name, n in plp.items():
-        events.append(_tally(name, "plp_eplp", n, "binlabour final standings", office="deputy",
-                             date=dt.date(2020, 1, 13)))
+        events.append(
+            _tally(
+                name,
+                "plp_eplp",
+                n,
+                "binlabour final standings",
+                office="deputy",
+                date=dt.date(2020, 1, 13),
+            )
+        )
     for name, route in noms["route"].items():
         day = _route_date(route)
         if route.startswith("affiliates"):
-            events.append(Attestation(name, "affiliates", "the Labour Party, as reported",
-                                      "deputy", day))
+            events.append(
+                Attestation(name, "affiliates", "the Labour Party, as reported", "deputy", day)
+            )
         else:
-            events.append(_tally(name, "clp", 33, f"33rd CLP reported {day}", office="deputy",
-                                 date=day))
+            events.append(
+                _tally(name, "clp", 33, f"33rd CLP reported {day}", office="deputy", date=day)
+            )
     book.apply(events)
     return book.report(final=True)
 

@@ -41,8 +41,8 @@ __all__ = [
     "ExhaustiveBallot",
     "NominationRules",
     "Office",
-    "Rounding",
     "RoundThreshold",
+    "Rounding",
     "Route",
     "Rulebook",
     "Section",
@@ -68,12 +68,14 @@ def parse_share(value: object) -> Fraction:
     if isinstance(value, float):
         # A TOML float such as 0.1 is already inexact; thresholds must be exact.
         raise ValueError(
-            f"write the share {value!r} as a string such as \"5%\" or \"1/3\", "
+            f'write the share {value!r} as a string such as "5%" or "1/3", '
             "so no binary rounding enters the threshold"
         )
-    if not isinstance(value, str):
+    if isinstance(value, Fraction):
+        share = value
+    elif not isinstance(value, str):
         raise ValueError(f'a share must be a string such as "5%" or "1/3", not {value!r}')
-    if m := _PERCENT.match(value):
+    elif m := _PERCENT.match(value):
         share = Fraction(m.group(1)) / 100
     elif m := _RATIO.match(value):
         if int(m.group(2)) == 0:
