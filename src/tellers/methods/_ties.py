@@ -15,7 +15,7 @@ from .._types import CandidateIndex
 from ..arithmetic import Value
 from ..model import TieBreak, TieMethod
 
-__all__ = ["Lot", "break_by_history", "break_by_order"]
+__all__ = ["Lot", "break_by_history", "break_by_order", "narrow_by_history"]
 
 
 @dataclass
@@ -32,6 +32,36 @@ class Lot:
         return self._rng.choice(sorted(tied))
 
 
+def narrow_by_history(
+    tied: Sequence[CandidateIndex],
+    history: Sequence[Sequence[Value]],
+    *,
+    lowest: bool,
+    earliest: bool = False,
+) -> tuple[list[CandidateIndex], int | None]:
+    """Narrow ``tied`` by the stages at which their totals differed.
+
+    ``history`` holds every earlier stage's totals, oldest first, and is read from the most
+    recent stage back (or, with ``earliest``, from the first stage on).  At each stage where the
+    contenders' totals are not all equal, only those with the lowest (or highest) stay.  Returns
+    the contenders left and the 1-based stage that decided, if one did.
+    """
+    contenders = sorted(tied)
+    order = range(len(history)) if earliest else range(len(history) - 1, -1, -1)
+    for stage in order:
+        if len(contenders) == 1:
+            break
+        totals = history[stage]
+        values = {totals[c] for c in contenders}
+        if len(values) == 1:
+            continue
+        pick = min(values) if lowest else max(values)
+        contenders = [c for c in contenders if totals[c] == pick]
+        if len(contenders) == 1:
+            return contenders, stage + 1
+    return contenders, None
+
+
 def break_by_history(
     tied: Sequence[CandidateIndex],
     history: Sequence[Sequence[Value]],
@@ -42,27 +72,21 @@ def break_by_history(
 ) -> tuple[CandidateIndex, TieBreak | None]:
     """Choose among ``tied`` by the most recent earlier stage at which their totals differed.
 
-    ``history`` holds every earlier stage's totals, oldest first.  At the most recent stage
-    where the tied candidates' totals were not all equal, those with the lowest (or highest)
-    total stay in contention; if several still tie, earlier stages are consulted in turn.  When
-    all stages are equal the choice is made by lot (or, with ``lot=None``, where the choice
-    decides nothing, by file order, unrecorded).  This is SSI 2007/42 rules 49(2)-(3) and
-    51(2); UK party AV rules decide ties by "the previous round" the same way.
+    At the most recent stage where the tied candidates' totals were not all equal, those with
+    the lowest (or highest) total stay in contention; if several still tie, earlier stages are
+    consulted in turn.  When all stages are equal the choice is made by lot (or, with
+    ``lot=None``, where the choice decides nothing, by file order, unrecorded).  This is SSI
+    2007/42 rules 49(2)-(3) and 51(2); UK party AV rules decide ties by "the previous round" the
+    same way.
     """
     if len(tied) == 1:
         return tied[0], None
-    contenders = sorted(tied)
-    for stage in range(len(history) - 1, -1, -1):
-        totals = history[stage]
-        values = {totals[c] for c in contenders}
-        if len(values) == 1:
-            continue
-        pick = min(values) if lowest else max(values)
-        contenders = [c for c in contenders if totals[c] == pick]
-        if len(contenders) == 1:
-            return contenders[0], TieBreak(
-                frozenset(tied), contenders[0], purpose, TieMethod.EARLIER_ROUND, round=stage + 1
-            )
+    contenders, stage = narrow_by_history(tied, history, lowest=lowest)
+    if stage is not None:
+        chosen = contenders[0]
+        return chosen, TieBreak(
+            frozenset(tied), chosen, purpose, TieMethod.EARLIER_ROUND, round=stage
+        )
     if lot is None:
         return contenders[0], None
     chosen = lot.draw(contenders)

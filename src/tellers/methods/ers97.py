@@ -118,7 +118,7 @@ from .._types import CandidateIndex
 from ..arithmetic import Arithmetic, FixedArithmetic, Rounding, Value
 from ..model import Action, Decision, Election, Outcome, Result, TieBreak, TieMethod
 from ._gregory import GregoryCount, Parcel
-from ._ties import Lot
+from ._ties import Lot, narrow_by_history
 
 __all__ = ["PLACES", "Ers97Count", "break_by_earliest", "count"]
 
@@ -149,17 +149,12 @@ def break_by_earliest(
     """
     if len(tied) == 1:
         return tied[0], None
-    contenders = sorted(tied)
-    for stage, totals in enumerate(history):
-        values = {totals[c] for c in contenders}
-        if len(values) == 1:
-            continue
-        pick = min(values) if lowest else max(values)
-        contenders = [c for c in contenders if totals[c] == pick]
-        if len(contenders) == 1:
-            return contenders[0], TieBreak(
-                frozenset(tied), contenders[0], purpose, TieMethod.EARLIER_ROUND, round=stage + 1
-            )
+    contenders, stage = narrow_by_history(tied, history, lowest=lowest, earliest=True)
+    if stage is not None:
+        chosen = contenders[0]
+        return chosen, TieBreak(
+            frozenset(tied), chosen, purpose, TieMethod.EARLIER_ROUND, round=stage
+        )
     if lot is None:
         return None, None
     chosen = lot.draw(contenders)
