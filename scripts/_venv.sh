@@ -3,13 +3,17 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 python="${PYTHON:-python3}"
-if [ ! -x .venv/bin/python ]; then
-  "$python" -m venv .venv
-fi
 extras="${1:-}"
 stamp=".venv/.installed${extras:+-$extras}"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".${extras:+[$extras]}"
+  echo "Setting up .venv${extras:+ with the $extras extras} (the first run takes a minute)..." >&2
+  [ -x .venv/bin/python ] || "$python" -m venv .venv
+  log=.venv/install.log
+  if ! { .venv/bin/python -m pip install --upgrade pip \
+         && .venv/bin/python -m pip install -e ".${extras:+[$extras]}"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "Installing tellers failed; the log above is also in $log" >&2
+    exit 1
+  fi
   touch "$stamp"
 fi
