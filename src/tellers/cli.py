@@ -191,8 +191,10 @@ def verify(
 
 def _register_groups() -> None:
     """Attach the command groups that live beside their subsystems."""
+    from .rctab.cli import rctab_command
     from .rules.cli import nominations_app, rules_app
 
+    app.command("rctab")(rctab_command)
     app.add_typer(rules_app, name="rules", help="Check and explain organisations' rulebooks.")
     app.add_typer(nominations_app, name="nominations", help="Check nominations against a rulebook.")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Election, Result
-from . import av, condorcet, ers97, fptp, meek, scottish, wigm
+from . import av, condorcet, ers97, fptp, meek, rctab, scottish, wigm
 from .base import MethodInfo, Registry
 
 __all__ = ["REGISTRY", "count", "get"]
@@ -98,6 +98,15 @@ REGISTRY.add(
         condorcet.count_ranked_pairs,
         aliases=("tideman", "ranked_pairs"),
         single_winner=True,
+    )
+)
+
+REGISTRY.add(
+    MethodInfo(
+        "rctab",
+        "RCTab's rules (US IRV, or multi-winner STV as RCTab counts it); see tellers rctab",
+        rctab.count,
+        aliases=("rctab-irv", "urcvt"),
     )
 )
 

@@ -23,7 +23,15 @@ module follows step for step so that its numbers match RCTab's to the last digit
   ``10^-d`` with ``non_integer_threshold``, or ``ceil(V / S)`` with ``hare_quota``), V the
   active ballots of the round (first round only in multi-winner counts) [setWinningThreshold].
 - Ties by lot draw ``java.util.Random(seed).nextDouble()`` over the tied names sorted
-  alphabetically [Tiebreak.doRandom]; see :mod:`tellers.rctab.java`.
+  alphabetically [Tiebreak.doRandom]; see :mod:`tellers.methods._java`.
+
+Where RCTab 2.0.0 (which wrote the regression suite's expected reports) differs from the
+source read, the reports decided: a continue-until-two count keeps the threshold of the round
+its winner was found; bottoms-up by percentage with ``cutoff_elimination`` eliminates everyone
+under the threshold at once; elected and eliminated names are listed alphabetically and a
+tie-break winner or loser is starred.  One RCTab quirk is not kept: RCTab checks for repeated
+candidates (and continuing ones in an overvote) on the spelling the CVR used, so an alias and a
+name of one candidate on one ballot are two candidates to it; here they are the same.
 
 Ballots arrive as an :class:`~tellers.model.Election`: its candidates are the declared ones
 (excluded candidates marked withdrawn), then ``"Undeclared Write-ins"`` if the contest has them,
@@ -242,6 +250,10 @@ class RctabCount:
     slices: dict[str, dict[str, SliceCount]]
     num_candidates: int
     seed: int | None
+    #: seats this tabulation fills (one per pass in multi-pass IRV)
+    rules_winners: int = 1
+    #: per ballot of the election: round -> (candidate, value) pairs it counted for
+    snapshots: list[dict[int, list[tuple[str, Decimal]]]] = field(default_factory=list)
 
     def round_winners(self, number: int) -> list[str]:
         """Return the candidates elected in a round, sorted by name as RCTab reports them."""
@@ -252,44 +264,68 @@ class RctabCount:
         return sorted(c for c, r in self.eliminated.items() if r == number)
 
     def to_result(self, title: str = "") -> Result:
-        """Return the count in tellers' result model (rounds of totals and decisions)."""
+        """Return the count in tellers' result model (rounds of totals and decisions).
+
+        RCTab reports an elimination in the round where the candidate was lowest; tellers
+        records it with the round that moves the candidate's ballots (the next one), and an
+        election with the round in which the candidate reached the threshold.
+        """
         index = {name: i for i, name in enumerate(self.candidates)}
+        ties = {t.chosen: t for t in self.tiebreaks}
+        zero_row = (_ZERO,) * len(self.candidates)
+
+        def decision(name: str, outcome: Outcome, reason: str) -> Decision:
+            tie = ties.get(index[name]) if name in self.tie_broken else None
+            return Decision(index[name], outcome, reason, tie)
+
         rounds: list[Round] = []
-        prev: dict[str, Decimal] = {}
+        prev_tallies = zero_row
         prev_exhausted = _ZERO
-        by_candidate = {t.chosen: t for t in self.tiebreaks}
         for rt in self.rounds:
             n = rt.number
             tallies = tuple(rt.tallies.get(c, _ZERO) for c in self.candidates)
-            transfers = tuple(
-                rt.tallies.get(c, _ZERO) - prev.get(c, _ZERO) if n > 1 else _ZERO
-                for c in self.candidates
-            )
-            exhausted = rt.inactive_ballots
-            decisions: list[Decision] = []
-            for c in self.round_winners(n):
-                tie = by_candidate.get(index[c]) if c in self.tie_broken else None
-                decisions.append(Decision(index[c], Outcome.ELECTED, "reached the threshold", tie))
-            for c in self.round_eliminated(n):
-                tie = by_candidate.get(index[c]) if c in self.tie_broken else None
-                decisions.append(Decision(index[c], Outcome.EXCLUDED, "eliminated", tie))
+            exhausted = _EXACT.subtract(rt.inactive_ballots, rt.inactive(Status.DID_NOT_RANK))
+            decisions = [
+                decision(c, Outcome.ELECTED, "reached the threshold") for c in self.round_winners(n)
+            ]
+            action = Action.FIRST
+            subjects: tuple[int, ...] = ()
+            if n > 1:
+                out = self.round_eliminated(n - 1)
+                decisions += [decision(c, Outcome.EXCLUDED, "fewest votes") for c in out]
+                surplus = [w for w in self.round_winners(n - 1) if self.rules.uses_surpluses]
+                if out:
+                    action, subjects = Action.EXCLUSION, tuple(index[c] for c in out)
+                elif surplus:
+                    action, subjects = Action.SURPLUS, tuple(index[c] for c in surplus)
+            if n == len(self.rounds):
+                # Eliminated in the last round: no later round moves their ballots.
+                decisions += [
+                    decision(c, Outcome.EXCLUDED, "fewest votes") for c in self.round_eliminated(n)
+                ]
             rounds.append(
                 Round(
                     number=n,
                     tallies=tallies,
-                    transfers=transfers,
+                    transfers=tuple(
+                        _EXACT.subtract(a, b) if n > 1 else _ZERO
+                        for a, b in zip(tallies, prev_tallies, strict=True)
+                    ),
                     exhausted=exhausted,
                     decisions=tuple(decisions),
                     note=f"threshold {rt.threshold}",
-                    exhausted_transfer=exhausted - prev_exhausted if n > 1 else _ZERO,
-                    action=Action.FIRST if n == 1 else Action.EXCLUSION,
+                    exhausted_transfer=_EXACT.subtract(exhausted, prev_exhausted)
+                    if n > 1
+                    else _ZERO,
+                    action=action,
+                    subjects=subjects,
                 )
             )
-            prev, prev_exhausted = rt.tallies, exhausted
+            prev_tallies, prev_exhausted = tallies, exhausted
         first = self.rounds[0] if self.rounds else None
         return Result(
             method="rctab",
-            seats=self.rules.number_of_winners,
+            seats=self.rules_winners,
             candidates=self.candidates,
             valid=first.active_ballots if first else _ZERO,
             quota=self.rounds[-1].threshold if self.rounds else None,
@@ -303,20 +339,20 @@ class RctabCount:
 # --- arithmetic -------------------------------------------------------------------------------
 
 
-def _scaled(value: Decimal, places: int) -> tuple[int, int]:
-    """Return ``value`` as an integer numerator over ``10**places`` (exactly)."""
+def _scaled(value: Decimal) -> tuple[int, int]:
+    """Return ``value`` as (unscaled integer, scale), as a BigDecimal holds it."""
     sign, digits, exp = value.as_tuple()
     n = int("".join(map(str, digits))) if digits else 0
     if sign:
         n = -n
-    assert isinstance(exp, int)
+    assert isinstance(exp, int), "votes are finite"
     return n, -exp
 
 
 def _divide(a: Decimal, b: Decimal, places: int, *, up: bool = False) -> Decimal:
     """Return ``a / b`` to ``places`` decimals, truncated (or rounded away from zero)."""
-    na, sa = _scaled(a, 0)
-    nb, sb = _scaled(b, 0)
+    na, sa = _scaled(a)
+    nb, sb = _scaled(b)
     # a / b = (na / 10^sa) / (nb / 10^sb); scale the quotient by 10^places.
     num = na * 10 ** (sb + places)
     den = nb * 10**sa
@@ -331,9 +367,9 @@ def _divide(a: Decimal, b: Decimal, places: int, *, up: bool = False) -> Decimal
 def _multiply(a: Decimal, b: Decimal, places: int) -> Decimal:
     """Return ``a * b`` truncated to ``places`` decimals [ContestConfig.multiply]."""
     product = _EXACT.multiply(a, b)
-    n, s = _scaled(product, 0)
+    n, s = _scaled(product)
     if s <= places:
-        return product.quantize(Decimal(1).scaleb(-places))
+        return product.quantize(Decimal(1).scaleb(-places), context=_EXACT)
     q = abs(n) // 10 ** (s - places)
     return Decimal(-q if n < 0 else q).scaleb(-places)
 
@@ -352,7 +388,7 @@ def percent(part: Decimal, whole: Decimal) -> str:
 class _Group:
     """Identical ballots (same marks, same slices) travelling together through the count."""
 
-    __slots__ = ("alloc", "ranks", "recipient", "slices", "status", "value", "weight")
+    __slots__ = ("alloc", "ranks", "recipient", "slices", "snapshots", "status", "value", "weight")
 
     def __init__(
         self, ranks: list[tuple[int, tuple[int, ...]]], weight: int, slices: tuple[str, ...]
@@ -364,6 +400,8 @@ class _Group:
         self.status = Status.ACTIVE
         self.alloc: dict[int, Decimal] = {}
         self.value = _ONE
+        #: round -> (candidate, value) pairs the ballot counts for, kept for CDF reports
+        self.snapshots: dict[int, list[tuple[str, Decimal]]] = {}
 
     def refresh_value(self) -> None:
         """Recompute the value still free to count: 1 minus what winners kept."""
@@ -426,9 +464,11 @@ class _Tabulation:
         number_of_winners: int,
         rnd: JavaRandom | None,
         permutation: list[str],
+        snapshots: bool = False,
     ) -> None:
         self.rules = rules
         self.permutation = permutation
+        self.snapshots = snapshots
         self.names = election.names
         self.places = rules.decimal_places
         self.winners_wanted = number_of_winners
@@ -442,9 +482,7 @@ class _Tabulation:
         # The names RCTab's round tallies are built from: declared candidates (excluded ones
         # too, so that they can be filtered out like RCTab does) and undeclared write-ins.
         self.candidate_names = [n for i, n in enumerate(self.names) if i != self.overvote]
-        self.num_candidates = sum(
-            1 for i in range(len(self.names)) if i not in self.excluded
-        )
+        self.num_candidates = sum(1 for i in range(len(self.names)) if i not in self.excluded)
         self.num_declared = self.num_candidates - (1 if self.uwi else 0)
         self.index = {n: i for i, n in enumerate(self.names)}
         self.slice_kinds = slice_kinds
@@ -452,7 +490,6 @@ class _Tabulation:
             _Group(_ranks_of(b.ranking), b.weight, slices[k] if slices is not None else ())
             for k, b in enumerate(election.ballots)
         ]
-        self.max_rankings = rules.max_rankings_allowed
         self.rnd = rnd
         self.rounds: list[RoundTally] = []
         self.transfers: Transfers = {}
@@ -494,21 +531,32 @@ class _Tabulation:
         """Read every ballot for this round [computeTalliesForRound]."""
         tally = self.new_tally()
         slice_tallies = {
-            kind: {sid: self.new_tally() for sid in ids}
-            for kind, ids in self.slice_counts.items()
+            kind: {sid: self.new_tally() for sid in ids} for kind, ids in self.slice_counts.items()
         }
         surplus_stage = self.uses_surpluses() and len(self.winners) == self.winners_wanted
+        # Who continues does not change while a round is read; most ballots stay where they
+        # are, so that path is kept short.
+        staying = {i for i, n in enumerate(self.names) if self.continuing(n)}
+        names = self.names
+        tallies = tally.tallies
+        statuses = tally.statuses
+        active = Status.ACTIVE
+        sliced = bool(self.slice_kinds)
         for g in self.groups:
             value = g.value
             amount = value * g.weight if g.weight != 1 else value
-            if g.status is not Status.ACTIVE:
-                tally.inactive(g.status, amount)
-                self._slice_inactive(slice_tallies, g, g.status, amount)
+            if g.status is not active:
+                statuses[g.status] += amount
+                if sliced:
+                    self._slice_inactive(slice_tallies, g, g.status, amount)
                 continue
-            if g.recipient is not None and self.continuing(self.names[g.recipient]):
-                name = self.names[g.recipient]
-                tally.add(name, amount)
-                self._slice_add(slice_tallies, g, name, amount)
+            rec = g.recipient
+            if rec is not None and rec in staying:
+                name = names[rec]
+                tallies[name] += amount
+                statuses[active] += amount
+                if sliced:
+                    self._slice_add(slice_tallies, g, name, amount)
                 continue
             if not g.ranks:
                 self.record(number, g, tally, slice_tallies, None, Status.DID_NOT_RANK, amount)
@@ -542,9 +590,7 @@ class _Tabulation:
                     break
                 if decision == "skip":
                     if rank == max_rank:
-                        self.record(
-                            number, g, tally, slice_tallies, None, Status.EXHAUSTED, amount
-                        )
+                        self.record(number, g, tally, slice_tallies, None, Status.EXHAUSTED, amount)
                     continue
                 selected = None
                 for c in marks:
@@ -605,13 +651,22 @@ class _Tabulation:
             for k, kind in enumerate(self.slice_kinds):
                 sid = g.slices[k]
                 if sid:
-                    _add_transfer(self.slice_counts[kind][sid].transfers, number, source, selected, amount)
+                    _add_transfer(
+                        self.slice_counts[kind][sid].transfers, number, source, selected, amount
+                    )
         g.recipient = None if selected is None else self.index[selected]
         if selected is None:
             g.status = status
         if status is not Status.ACTIVE:
             tally.inactive(status, amount)
             self._slice_inactive(slice_tallies, g, status, amount)
+        if self.snapshots:
+            # What the ballot counts for after this round: what winners kept, then its
+            # current candidate at its remaining value [CastVoteRecord.logCdfSnapshotData].
+            held = [(self.names[w], kept) for w, kept in g.alloc.items()]
+            if selected is not None:
+                held.append((selected, g.value))
+            g.snapshots[number] = held
 
     def _slice_add(
         self, slice_tallies: dict[str, dict[str, _Tally]], g: _Group, name: str, amount: Decimal
@@ -869,11 +924,11 @@ class _Tabulation:
             return
         fresh_idx = {self.index[w] for w in fresh}
         for g in self.groups:
-            for w, kept in g.alloc.items():
-                if w not in fresh_idx:
+            for wi, kept in g.alloc.items():
+                if wi not in fresh_idx:
                     continue
                 amount = kept * g.weight if g.weight != 1 else kept
-                name = self.names[w]
+                name = self.names[wi]
                 tally.tallies[name] = tally.tallies[name] + amount
                 for k, kind in enumerate(self.slice_kinds):
                     sid = g.slices[k]
@@ -925,16 +980,21 @@ class _Tabulation:
                     rt = st.freeze(number)
                     self.slice_counts[kind][sid].rounds.append(rt)
                     slice_rounds[kind][sid] = rt
+            # Multi-winner counts fix the threshold in round one; single-winner counts
+            # recompute it each round, unless the first round determines it or the winner is
+            # already known (continuing until two remain only shows the remaining rounds).
+            decided = (
+                rules.continue_until_two_candidates_remain
+                and len(self.winners) >= self.winners_wanted
+            )
             recompute = (
                 number == 1
                 if self.winners_wanted > 1
-                else not rules.first_round_determines_threshold or number == 1
+                else number == 1 or not (rules.first_round_determines_threshold or decided)
             )
-            tally.threshold = (
-                self.threshold(tally) if recompute else self.rounds[-2].threshold
-            )
-            for by_id in slice_rounds.values():
-                for rt in by_id.values():
+            tally.threshold = self.threshold(tally) if recompute else self.rounds[-2].threshold
+            for rounds_by_id in slice_rounds.values():
+                for rt in rounds_by_id.values():
                     rt.threshold = tally.threshold
             ordered = self.by_tally(tally)
             winners = self.identify_winners(tally, ordered)
@@ -978,6 +1038,7 @@ def tabulate(
     excluded: frozenset[CandidateIndex] = frozenset(),
     number_of_winners: int | None = None,
     rnd: JavaRandom | None = None,
+    snapshots: bool = False,
 ) -> RctabCount:
     """Tabulate ``election`` under RCTab's ``rules``.
 
@@ -985,6 +1046,8 @@ def tabulate(
     of each kind in ``slice_kinds`` ("" for none): tallies are then also kept per precinct or
     batch under the whole contest's decisions.  ``excluded`` and ``number_of_winners`` serve
     multi-pass IRV, whose later passes exclude earlier winners and fill one seat each.
+    With ``snapshots`` each ballot's allocation after every round it moved in is kept (for
+    the CDF cast-vote-record report), in :attr:`RctabCount.snapshots`.
     """
     if rules.winner_mode is WinnerMode.MULTI_PASS_IRV and number_of_winners is None:
         raise ConfigurationError("multi-pass IRV runs one pass per seat: use tabulate_passes")
@@ -993,7 +1056,9 @@ def tabulate(
         rnd = JavaRandom(rules.random_seed)
     with localcontext(_EXACT):
         permutation = _permutation(election, rules, rnd)
-        t = _Tabulation(election, rules, slices, slice_kinds, excluded, wanted, rnd, permutation)
+        t = _Tabulation(
+            election, rules, slices, slice_kinds, excluded, wanted, rnd, permutation, snapshots
+        )
         t.run()
     return RctabCount(
         candidates=tuple(t.candidate_names),
@@ -1007,6 +1072,8 @@ def tabulate(
         slices=t.slice_counts,
         num_candidates=t.num_candidates,
         seed=rules.random_seed,
+        rules_winners=wanted,
+        snapshots=[g.snapshots for g in t.groups] if snapshots else [],
     )
 
 
@@ -1032,6 +1099,7 @@ def tabulate_passes(
     *,
     slices: Sequence[tuple[str, ...]] | None = None,
     slice_kinds: tuple[str, ...] = (),
+    snapshots: bool = False,
 ) -> list[RctabCount]:
     """Run multi-pass IRV: one single-seat pass per seat, earlier winners excluded."""
     passes: list[RctabCount] = []
@@ -1050,6 +1118,7 @@ def tabulate_passes(
             excluded=frozenset(excluded),
             number_of_winners=1,
             rnd=rnd,
+            snapshots=snapshots,
         )
         new = [w for w in one.winners if election.index(w) not in excluded]
         if len(new) != 1:

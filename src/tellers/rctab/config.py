@@ -24,6 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import FormatError
+from ..methods.rctab import (
+    UNDECLARED_WRITE_IN,
+    OvervoteRule,
+    TiebreakMode,
+    WinnerMode,
+)
 
 __all__ = [
     "UNDECLARED_WRITE_IN",
@@ -39,10 +45,6 @@ __all__ = [
     "load_config",
 ]
 
-#: The name RCTab gives undeclared write-ins in its reports, whatever label the CVR uses.
-UNDECLARED_WRITE_IN = "Undeclared Write-ins"
-#: The name RCTab gives an explicit overvote mark once read.
-EXPLICIT_OVERVOTE = "overvote"
 #: Names RCTab reserves for its transfer tables; no candidate or label may use them.
 RESERVED = frozenset({"residual surplus", "exhausted", "uncounted"})
 
@@ -59,45 +61,6 @@ class Provider(enum.StrEnum):
     CLEAR_BALLOT = "clearBallot"
     CDF = "cdf"
     GENERIC_CSV = "genericCsv"
-
-
-class TiebreakMode(enum.StrEnum):
-    """How RCTab breaks a tie for elimination or (one winner per round) election."""
-
-    RANDOM = "random"
-    ASK = "stopCountingAndAsk"
-    PREVIOUS_ROUND_THEN_RANDOM = "previousRoundCountsThenRandom"
-    PREVIOUS_ROUND_THEN_ASK = "previousRoundCountsThenAsk"
-    CANDIDATE_ORDER = "useCandidateOrder"
-    GENERATE_PERMUTATION = "generatePermutation"
-
-    @property
-    def needs_seed(self) -> bool:
-        """Return whether this mode draws from the seeded generator."""
-        return self in (
-            TiebreakMode.RANDOM,
-            TiebreakMode.PREVIOUS_ROUND_THEN_RANDOM,
-            TiebreakMode.GENERATE_PERMUTATION,
-        )
-
-
-class OvervoteRule(enum.StrEnum):
-    """What a rank marked for several candidates does to a ballot."""
-
-    ALWAYS_SKIP = "alwaysSkipToNextRank"
-    EXHAUST_IMMEDIATELY = "exhaustImmediately"
-    EXHAUST_IF_MULTIPLE_CONTINUING = "exhaustIfMultipleContinuing"
-
-
-class WinnerMode(enum.StrEnum):
-    """How winners are chosen."""
-
-    SINGLE_WINNER_MAJORITY = "singleWinnerMajority"
-    MULTI_WINNER_ONE_PER_ROUND = "multiWinnerAllowOnlyOneWinnerPerRound"
-    MULTI_WINNER_MANY_PER_ROUND = "multiWinnerAllowMultipleWinnersPerRound"
-    BOTTOMS_UP = "bottomsUp"
-    BOTTOMS_UP_PERCENTAGE = "bottomsUpUsingPercentageThreshold"
-    MULTI_PASS_IRV = "multiPassIrv"
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,7 +401,9 @@ def load_config(path: str | Path) -> ContestConfig:
     except UnicodeDecodeError as e:
         raise FormatError(f"not UTF-8 text (byte offset {e.start})", path=p) from None
     except json.JSONDecodeError as e:
-        raise FormatError(f"not valid JSON: {e.msg} (column {e.colno})", path=p, line=e.lineno) from None
+        raise FormatError(
+            f"not valid JSON: {e.msg} (column {e.colno})", path=p, line=e.lineno
+        ) from None
     if not isinstance(data, dict):
         raise FormatError("a contest config must be a JSON object", path=p)
     check = _Checker(p)
@@ -562,7 +527,7 @@ def _parse_sources(
         ):
             if label.strip().lower() in RESERVED:
                 check.fail(f"{w}.{key}", f"{label!r} is reserved by RCTab's reports")
-        resolved = (Path(file_path) if Path(file_path).is_absolute() else path.parent / file_path)
+        resolved = Path(file_path) if Path(file_path).is_absolute() else path.parent / file_path
         if resolved.resolve() in seen:
             check.fail(f"{w}.filePath", f"{file_path!r} is listed twice")
         seen.add(resolved.resolve())
@@ -609,7 +574,9 @@ def _parse_candidates(data: Mapping[str, Any], check: _Checker) -> tuple[Candida
             if a in spellings and a != name:
                 check.fail(f"{w}.aliases", f"alias {a!r} is already used")
             spellings.add(a)
-        out.append(Candidate(name, tuple(a for a in aliases if a != name), check.flag(c, "excluded", w)))
+        out.append(
+            Candidate(name, tuple(a for a in aliases if a != name), check.flag(c, "excluded", w))
+        )
     return tuple(out)
 
 
@@ -632,7 +599,12 @@ def _parse_rules(
     seed = check.integer(r, "randomSeed", w, low=_MIN_RANDOM_SEED, high=_MAX_RANDOM_SEED)
     min_votes = check.integer(r, "minimumVoteThreshold", w, low=0, high=1_000_000)
     max_skipped = check.integer(
-        r, "maxSkippedRanksAllowed", w, low=0, high=1_000_000, required=True,
+        r,
+        "maxSkippedRanksAllowed",
+        w,
+        low=0,
+        high=1_000_000,
+        required=True,
         words={"unlimited": None},
     )
     max_rankings = check.integer(
@@ -651,12 +623,17 @@ def _parse_rules(
     else:
         if pct is not None:
             check.fail(
-                f"{w}.multiSeatBottomsUpPercentageThreshold", f"only applies to {WinnerMode.BOTTOMS_UP_PERCENTAGE}"
+                f"{w}.multiSeatBottomsUpPercentageThreshold",
+                f"only applies to {WinnerMode.BOTTOMS_UP_PERCENTAGE}",
             )
         if winners == 0:
-            check.fail(f"{w}.numberOfWinners", f"0 is valid only with {WinnerMode.BOTTOMS_UP_PERCENTAGE}")
+            check.fail(
+                f"{w}.numberOfWinners", f"0 is valid only with {WinnerMode.BOTTOMS_UP_PERCENTAGE}"
+            )
         if flags["cutoffElimination"]:
-            check.fail(f"{w}.cutoffElimination", f"only applies to {WinnerMode.BOTTOMS_UP_PERCENTAGE}")
+            check.fail(
+                f"{w}.cutoffElimination", f"only applies to {WinnerMode.BOTTOMS_UP_PERCENTAGE}"
+            )
     if winners is not None and mode is not None:
         single = mode is WinnerMode.SINGLE_WINNER_MAJORITY
         if single and winners != 1:
@@ -679,7 +656,8 @@ def _parse_rules(
             if s.overvote_label:
                 check.fail(
                     f"cvrFileSources[{i}].overvoteLabel",
-                    f"cannot be used with overvoteRule {overvote} (which needs to know who was marked)",
+                    f"cannot be used with overvoteRule {overvote}, which needs to know whom "
+                    "each overvote marked",
                 )
     if declared and all(c.excluded for c in candidates):
         check.fail("candidates", "at least one candidate must not be excluded")
