@@ -11,15 +11,16 @@ not depend on which representation built it.
 its ``ballots`` tuple is made only when something asks for it, because building a million
 :class:`~tellers.model.Ballot` objects costs more than counting them.
 
-All sums over ballots here are exact.  ``numpy.bincount`` adds in float64, which is exact for
-whole numbers while every partial sum stays below 2**53; callers pass a bound on the sum and
-the integer path is taken above it.
+All sums over ballots here are exact integer sums: int64 accumulators (``numpy.add.at``) while
+the sum is bounded below 2**63, Python integers above it; callers pass a bound on the sum.  No
+float enters a count.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
+from itertools import chain
 from types import MappingProxyType
 from typing import Any
 
@@ -43,6 +44,7 @@ __all__ = [
     "index_dtype",
     "merge_rows",
     "strict_arrays",
+    "total",
 ]
 
 #: After the last rank of a ballot.
@@ -52,8 +54,8 @@ SKIP = -2
 #: A rank marked for several candidates (an equal ranking or an overvote).
 MULTI = -3
 
-#: float64 adds whole numbers exactly while every partial sum stays below this.
-EXACT_FLOAT = 2**53
+#: int64 sums are exact while every partial sum stays below this.
+INT64_LIMIT = 2**63
 
 IntArray = npt.NDArray[np.int64]
 Marks = npt.NDArray[np.signedinteger[Any]]
@@ -115,25 +117,24 @@ class BallotArrays:
         )
 
 
-def _from_rankings(rankings: Sequence[tuple[Ranking, int]], ncand: int) -> BallotArrays:
-    """Build arrays from (ranking, weight) pairs."""
-    width = max((len(r) for r, _ in rankings), default=0)
-    rows: list[list[int]] = []
+def _from_rankings(rankings: Sequence[Ranking], weights: Sequence[int], ncand: int) -> BallotArrays:
+    """Build arrays from rankings and their weights."""
+    lengths = np.fromiter(map(len, rankings), dtype=np.int64, count=len(rankings))
+    ranks = list(chain.from_iterable(rankings))
+    # Few distinct ranks occur, so each is coded once and the rest is a C-level lookup.
+    code = {r: (r[0] if len(r) == 1 else SKIP if not r else MULTI) for r in set(ranks)}
+    flat = np.fromiter(map(code.__getitem__, ranks), dtype=np.int64, count=len(ranks))
+    n = len(rankings)
+    width = int(lengths.max()) if n else 0
+    marks = np.full((n, width), PAD, dtype=index_dtype(ncand))
     multi: dict[tuple[int, int], Rank] = {}
-    for i, (ranking, _) in enumerate(rankings):
-        row = [PAD] * width
-        for j, rank in enumerate(ranking):
-            if len(rank) == 1:
-                row[j] = rank[0]
-            elif not rank:
-                row[j] = SKIP
-            else:
-                row[j] = MULTI
-                multi[(i, j)] = rank
-        rows.append(row)
-    marks = np.array(rows, dtype=index_dtype(ncand)).reshape(len(rows), width)
-    weights = np.array([w for _, w in rankings], dtype=np.int64)
-    return BallotArrays(marks, weights, multi)
+    if flat.size:
+        rows = np.repeat(np.arange(n), lengths)
+        cols = np.arange(flat.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        marks[rows, cols] = flat
+        for k in np.flatnonzero(flat == MULTI).tolist():
+            multi[(int(rows[k]), int(cols[k]))] = ranks[k]
+    return BallotArrays(marks, np.asarray(weights, dtype=np.int64).reshape(n), multi)
 
 
 class ArrayElection(Election):
@@ -188,9 +189,7 @@ class ArrayElection(Election):
         if marks.size:
             bad = (marks >= n) | (marks < MULTI)
             if bad.any():
-                raise InputError(
-                    f"candidate index {int(marks[bad][0]) + 1} out of range 1..{n}"
-                )
+                raise InputError(f"candidate index {int(marks[bad][0]) + 1} out of range 1..{n}")
         for rank in a.multi.values():
             for c in rank:
                 if not 0 <= c < n:
@@ -205,22 +204,44 @@ class ArrayElection(Election):
         Election.__post_init__(self)
 
     @cached_property
-    def ballots(self) -> tuple[Ballot, ...]:  # type: ignore[override]
+    def ballots(self) -> tuple[Ballot, ...]:
         """The ballots, made from the arrays the first time they are asked for."""
         return self.arrays.ballots()
 
     @property
     def total_weight(self) -> int:
         """Number of ballot papers."""
-        return int(self.arrays.weights.sum())
+        return total(self.arrays.weights)
 
 
 def arrays_of(election: Election) -> BallotArrays:
-    """Return the election's ballots as arrays (made from its ballots if it has none)."""
+    """Return the election's ballots as arrays (made from its ballots if it has none).
+
+    Arrays made for a plain :class:`~tellers.model.Election` are kept on it, so counting it
+    again, or by another method, does not convert it again; the ballots are immutable.
+    """
     arrays = getattr(election, "arrays", None)
     if isinstance(arrays, BallotArrays):
         return arrays
-    return _from_rankings([(b.ranking, b.weight) for b in election.ballots], len(election.names))
+    cached = election.__dict__.get("_tellers_arrays")
+    if isinstance(cached, BallotArrays):
+        return cached
+    ballots = election.ballots
+    made = _from_rankings(
+        [b.ranking for b in ballots], [b.weight for b in ballots], len(election.names)
+    )
+    # Election is a frozen dataclass: bypass its __setattr__ for this private cache only.
+    object.__setattr__(election, "_tellers_arrays", made)
+    return made
+
+
+def total(weights: IntArray) -> int:
+    """Return the exact sum of non-negative int64 weights."""
+    if weights.size == 0:
+        return 0
+    if int(weights.max()) * weights.size < 2**63:
+        return int(weights.sum())
+    return int(weights.sum(dtype=object))
 
 
 class StrictArrays:
@@ -235,7 +256,7 @@ class StrictArrays:
     def __init__(self, prefs: Marks, weights: IntArray) -> None:
         self.prefs = prefs
         self.weights = weights
-        self.valid = int(weights.sum())
+        self.valid = total(weights)
 
 
 def strict_arrays(
@@ -331,8 +352,10 @@ def _repeated(marks: Marks, keep: npt.NDArray[np.bool_], ncand: int) -> npt.NDAr
 
 def group_sum(keys: npt.NDArray[Any], values: IntArray, n: int, bound: int) -> list[int]:
     """Sum ``values`` by ``keys`` (0..n-1) exactly; ``bound`` is at least the sum of them all."""
-    if bound < EXACT_FLOAT:
-        return [int(v) for v in np.bincount(keys, weights=values, minlength=n).tolist()]
+    if bound < INT64_LIMIT:
+        acc = np.zeros(n, dtype=np.int64)
+        np.add.at(acc, keys, values)
+        return [int(v) for v in acc.tolist()]
     out = [0] * n
     for k, v in zip(keys.tolist(), values.tolist(), strict=True):
         out[k] += v
@@ -341,7 +364,7 @@ def group_sum(keys: npt.NDArray[Any], values: IntArray, n: int, bound: int) -> l
 
 def exact_sum(values: IntArray, bound: int) -> int:
     """Sum int64 ``values`` exactly; ``bound`` is at least their sum."""
-    if bound < 2**63:
+    if bound < INT64_LIMIT:
         return int(values.sum())
     return sum(values.tolist())
 
@@ -365,11 +388,8 @@ def merge_rows(marks: Marks, weights: IntArray) -> tuple[Marks, IntArray]:
         _, first, inverse = np.unique(row_view, return_index=True, return_inverse=True)
     if first.size == n:
         return m, weights
-    bound = int(weights.sum())
-    if bound < EXACT_FLOAT:
-        merged = np.bincount(inverse, weights=weights, minlength=first.size).astype(np.int64)
-    else:
-        merged = np.zeros(first.size, dtype=np.int64)
-        np.add.at(merged, inverse, weights)
+    # Weights are paper counts, far below 2**63: an int64 accumulator is exact.
+    merged = np.zeros(first.size, dtype=np.int64)
+    np.add.at(merged, inverse, weights)
     order = np.argsort(first, kind="stable")
     return m[first[order]], merged[order]

@@ -22,7 +22,6 @@ from . import __version__
 from .errors import TellersError
 from .formats import read
 from .methods import REGISTRY
-from .methods import count as run_count
 from .report import render_comparison, render_text, to_csv, to_json
 
 app = typer.Typer(
@@ -63,7 +62,10 @@ def _write_atomically(path: Path, text: str) -> None:
 @app.command()
 def count(
     files: Annotated[
-        list[Path], typer.Argument(help="Ballot files (BLT, .dat, .soi, .toi, CSV, JSON).")
+        list[Path],
+        typer.Argument(
+            help="Ballot files or folders (BLT, .dat, .soi, .toi, CSV, JSON, NSW .zip)."
+        ),
     ],
     method: Annotated[
         str, typer.Option("--method", "-m", help="Counting method.")
@@ -80,13 +82,18 @@ def count(
         str | None, typer.Option(help="Input format, if not the suffix's.")
     ] = None,
     width: Annotated[int | None, typer.Option(help="Page width for the text table.")] = None,
+    jobs: Annotated[
+        int | None, typer.Option(help="Worker processes for many files (default: one per core).")
+    ] = None,
 ) -> None:
-    """Count ballot files and print the stage table, JSON or CSV."""
+    """Count ballot files and print the stage table, JSON (lines, for several) or CSV."""
+    from .batch import count_command
+
     try:
         info = REGISTRY.get(method)
-        results = [
-            run_count(read(f, input_format), info.name, seats=seats, seed=seed) for f in files
-        ]
+        results = count_command(
+            files, info.name, seats=seats, seed=seed, input_format=input_format, jobs=jobs
+        )
     except TellersError as e:
         raise _fail(str(e)) from None
     console = Console(highlight=False)

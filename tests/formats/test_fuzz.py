@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tellers.errors import FormatError
-from tellers.formats import FORMATS, json_ballots, read
-from tellers.formats._common import split_lines
+from tellers.formats import FORMATS, json_ballots, mollison, nsw_raw, preflib, read
+from tellers.formats._common import read_text, split_lines
 from tellers.model import Election
 
 #: One valid file per format, using as many of its features as fit.
@@ -95,7 +96,50 @@ Bob=Carol,,Alice,2
 """,
 }
 
-SUFFIX = {"irish": ".csv", "csv": ".csv"}
+SEEDS["nsw-raw"] = (
+    "District\tPollingPlaceName\tBPNumber\tFormality\tCandidateName\tPrefMarking\tPrefCounted\r\n"
+    "Wye\tHall\t1\tFormal\tB Bo\t1\t1\r\n"
+    "Wye\tHall\t1\tFormal\tA Al\t2\t2\r\n"
+    "Wye\tHall\t1\tFormal\tC Cy\tx\t\r\n"
+    "Wye\tHall\t2\tFormal\tA Al\t1\t1\r\n"
+    "Wye\tHall\tINF_3\tInformal\tC Cy\tx\t\r\n"
+    "Wye\tHall\tINF_4\tInformal\t\t\t\r\n"
+    "Wye\tPostal\t1\tFormal\tC Cy\t1\t1\r\n"
+)
+
+SUFFIX = {"irish": ".csv", "csv": ".csv", "nsw-raw": ".zip"}
+
+
+def _write(path: Path, fmt: str, data: bytes) -> None:
+    """Write a test file; the NSW format is zipped, as the Commission publishes it."""
+    if fmt != "nsw-raw":
+        path.write_bytes(data)
+        return
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("SG2301 LA Pref Data Wye.txt", data)
+
+
+def _careful(path: Path, fmt: str) -> Election:
+    """Read with the careful parser only, never the vectorised path."""
+    if fmt == "nsw-raw":
+        return nsw_raw.load_careful(path)
+    loads = {"soi": preflib.loads, "toi": preflib.loads, "dat": mollison.loads}[fmt]
+    return loads(read_text(path), path=path)
+
+
+def _same_election(a: Election, b: Election) -> None:
+    """Assert two elections hold the same candidates, ballots, seats and title."""
+    assert (a.candidates, a.ballots, a.seats, a.title) == (
+        b.candidates,
+        b.ballots,
+        b.seats,
+        b.title,
+    )
+    assert a.total_weight == b.total_weight
+
+
+#: Formats with a vectorised fast path, checked against their careful parsers.
+FAST = ("soi", "toi", "dat", "nsw-raw")
 
 #: Tokens that sit on the edges of the formats' grammars.
 TOKENS = [
@@ -146,16 +190,22 @@ def near_valid(draw: st.DrawFn, fmt: str) -> bytes:
 def _check(tmp_path: Path, fmt: str, data: bytes) -> None:
     """Read ``data`` as ``fmt``; it must give an Election or a FormatError on a real line."""
     path = tmp_path / f"fuzz{SUFFIX.get(fmt, '.' + fmt)}"
-    path.write_bytes(data)
+    _write(path, fmt, data)
     try:
         election = read(path, fmt)
     except FormatError as err:
+        if fmt in FAST:
+            # The vectorised path must never accept what the careful parser rejects.
+            with pytest.raises(FormatError):
+                _careful(path, fmt)
         assert err.path == str(path)
         assert err.line is not None
         nlines = len(split_lines(data.decode("utf-8", "replace")))
         assert 1 <= err.line <= nlines, f"line {err.line} of {nlines}: {err}"
         return
     assert isinstance(election, Election)
+    if fmt in FAST:
+        _same_election(election, _careful(path, fmt))
     # Whatever a reader accepts, the JSON writer must be able to carry exactly.
     again = json_ballots.loads(json_ballots.dumps(election))
     assert (again.candidates, again.ballots) == (election.candidates, election.ballots)
@@ -167,7 +217,7 @@ def _check(tmp_path: Path, fmt: str, data: bytes) -> None:
 @pytest.mark.parametrize("fmt", sorted(SEEDS))
 def test_seeds_are_valid(tmp_path: Path, fmt: str) -> None:
     path = tmp_path / f"seed{SUFFIX.get(fmt, '.' + fmt)}"
-    path.write_text(SEEDS[fmt], encoding="utf-8")
+    _write(path, fmt, SEEDS[fmt].encode("utf-8"))
     assert read(path, fmt).total_weight > 0
 
 

@@ -14,7 +14,7 @@ from ._helpers import put
 
 
 def test_every_format_is_registered() -> None:
-    assert set(FORMATS) == {"blt", "dat", "soi", "toi", "irish", "csv", "json"}
+    assert set(FORMATS) == {"blt", "dat", "soi", "toi", "irish", "csv", "json", "nsw-raw"}
     assert set(WRITERS) == {"blt", "csv", "json"}
 
 
@@ -26,6 +26,7 @@ def test_every_format_is_registered() -> None:
         ("a.soi", "", "soi"),
         ("a.toi", "", "toi"),
         ("a.json", "", "json"),
+        ("Albury.zip", "", "nsw-raw"),
         ("a.csv", "rank1,rank2,count\n", "csv"),
         ("a.csv", "\n,,\nRANK1 , Weight\n", "csv"),
         ("a.csv", "No.,FF,FG\n", "irish"),

@@ -17,12 +17,21 @@ from pathlib import Path
 
 import numpy as np
 
-from .._arrays import MULTI, PAD, SKIP, ArrayElection, BallotArrays, index_dtype, merge_rows
+from .._arrays import (
+    MULTI,
+    PAD,
+    SKIP,
+    ArrayElection,
+    BallotArrays,
+    IntArray,
+    index_dtype,
+    merge_rows,
+)
 from .._types import Rank, Ranking
 from ..errors import FormatError
 from ..model import Candidate, Election
 from ._common import parse_int, read_text, split_lines
-from ._fastparse import as_array, byte_class, digits, read_bytes
+from ._fastparse import as_array, digits, read_bytes
 
 __all__ = ["load", "loads"]
 
@@ -119,7 +128,7 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
     return Election.from_rankings(cands, rankings, seats=seats, title=title, source=str(path))
 
 
-_BALLOT_BYTES = byte_class(b"0123456789 \n")
+_BALLOT_CHARS = b"0123456789 \n"
 
 
 def _load_fast(path: str | Path) -> Election | None:
@@ -144,18 +153,18 @@ def _load_fast(path: str | Path) -> Election | None:
         head = parts[1].decode("ascii").split()
     except UnicodeDecodeError:
         return None
-    if not title or len(head) != 4 or not all(h.isdigit() for h in head):
+    if not title or len(head) != 4 or not all(h.isdigit() and len(h) < 19 for h in head):
         return None
     seats, ncand, nlines, valid = (int(h) for h in head)
-    if seats < 1 or ncand < 1:
+    # More candidates than lines cannot be right: leave the message to the careful parser.
+    if seats < 1 or ncand < 1 or ncand > data.count(b"\n"):
         return None
     rest = parts[2].split(b"\n", ncand)
     if len(rest) <= ncand:
         return None
     try:
         cands = [
-            _candidate(rest[i].decode("utf-8").strip(), path=path, line=3 + i)
-            for i in range(ncand)
+            _candidate(rest[i].decode("utf-8").strip(), path=path, line=3 + i) for i in range(ncand)
         ]
     except (UnicodeDecodeError, FormatError):
         return None
@@ -171,12 +180,12 @@ def _load_fast(path: str | Path) -> Election | None:
 
 def _ballot_lines(
     body: bytes, ncand: int, nlines: int, valid: int
-) -> tuple[np.ndarray, np.ndarray] | None:  # type: ignore[type-arg]
+) -> tuple[IntArray, IntArray] | None:
     """Parse ``<weight> r1 .. rN`` lines into (weights, ranks by candidate), or None."""
     body = body.strip(b"\n")
-    buf = as_array(body)
-    if buf.size == 0 or not _BALLOT_BYTES[buf].all():
+    if not body or body.translate(None, _BALLOT_CHARS):
         return None
+    buf = as_array(body)
     sep = buf < 48
     where = np.flatnonzero(sep)
     # One separator between numbers: none doubled, none at either end.
@@ -207,7 +216,7 @@ def _ballot_lines(
     return weights, ranks
 
 
-def _by_rank(ranks: np.ndarray, weights: np.ndarray, ncand: int) -> BallotArrays:  # type: ignore[type-arg]
+def _by_rank(ranks: IntArray, weights: IntArray, ncand: int) -> BallotArrays:
     """Turn ranks by candidate into candidates by rank, merging lines that rank alike."""
     keep = weights > 0
     # Equal rank vectors are equal rankings, so lines are merged before they are turned.
@@ -218,8 +227,7 @@ def _by_rank(ranks: np.ndarray, weights: np.ndarray, ncand: int) -> BallotArrays
     width = int(top.max()) if n else 0
     rows, cands = np.nonzero(rank_of)
     at = rank_of[rows, cands] - 1
-    per = np.zeros((n, width), dtype=np.int64)
-    np.add.at(per, (rows, at), 1)
+    per = np.bincount(rows * width + at, minlength=n * width).reshape(n, width)
     dtype = index_dtype(ncand)
     marks = np.full((n, width), PAD, dtype=dtype)
     marks[rows, at] = cands

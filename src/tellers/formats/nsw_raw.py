@@ -24,8 +24,9 @@ line.
 from __future__ import annotations
 
 import csv
-import io
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -37,6 +38,7 @@ from .._arrays import PAD, ArrayElection, BallotArrays, has_repeats, index_dtype
 from .._types import Ranking
 from ..errors import FormatError
 from ..model import Election
+from ._common import split_lines
 
 __all__ = ["COLUMNS", "load", "load_careful"]
 
@@ -52,7 +54,7 @@ COLUMNS = (
 )
 _FORMAL, _INFORMAL = "Formal", "Informal"
 #: Bytes of text parsed per block: large enough to keep both cores busy, small enough to stream.
-_BLOCK = 1 << 23
+_BLOCK = 1 << 22
 #: A district's text up to this size is unzipped whole (faster); a larger one is streamed.
 _WHOLE = 1 << 27
 
@@ -111,30 +113,16 @@ def _member(path: str | Path) -> _Member:
 # --- the fast path ----------------------------------------------------------------------------
 
 
-class _Codes:
-    """Map each batch's dictionary of names onto one numbering for the whole file."""
-
-    def __init__(self) -> None:
-        self.names: dict[str, int] = {}
-
-    def of(self, column: Any) -> npt.NDArray[np.int64]:
-        """Return the global code of every row of a dictionary-encoded column (-1: empty)."""
-        import pyarrow as pa
-
-        if isinstance(column, pa.ChunkedArray):
-            column = column.combine_chunks()
-        table = np.array(
-            [
-                self.names.setdefault(v, len(self.names)) if v else -1
-                for v in column.dictionary.to_pylist()
-            ]
-            + [-1],
-            dtype=np.int64,
-        )
-        idx = column.indices.to_numpy(zero_copy_only=False)
-        if column.null_count:
-            idx = np.where(column.is_null().to_numpy(zero_copy_only=False), table.size - 1, idx)
-        return table[idx]
+def _codes(column: Any, names: dict[bytes, int], pc: Any) -> npt.NDArray[np.int64] | None:
+    """Number the values of a binary column (in order of first sight; -1 for empty)."""
+    encoded = pc.dictionary_encode(column)
+    table = np.array(
+        [names.setdefault(v, len(names)) if v else -1 for v in encoded.dictionary.to_pylist()]
+        + [-1],
+        dtype=np.int64,
+    )
+    codes: npt.NDArray[np.int64] = table[encoded.indices.to_numpy(zero_copy_only=False)]
+    return codes
 
 
 def _load_fast(f: IO[bytes], path: str | Path, size: int) -> Election | None:
@@ -145,18 +133,20 @@ def _load_fast(f: IO[bytes], path: str | Path, size: int) -> Election | None:
         import pyarrow.csv as pcsv
     except ImportError:  # pragma: no cover - pyarrow is a dependency
         return None
-    words = pa.dictionary(pa.int32(), pa.string())
+    # Binary, not strings or dictionaries: UTF-8 checks and hashing every row cost more
+    # than the comparisons below, which touch each value once.
+    text = pa.binary()
     read_options = pcsv.ReadOptions(block_size=_BLOCK, use_threads=True)
     parse_options = pcsv.ParseOptions(delimiter="\t", quote_char=False, double_quote=False)
     try:
         convert_options = pcsv.ConvertOptions(
             column_types={
-                "District": words,
-                "PollingPlaceName": words,
-                "BPNumber": pa.string(),
-                "Formality": words,
-                "CandidateName": words,
-                "PrefCounted": pa.int16(),
+                "District": text,
+                "PollingPlaceName": text,
+                "BPNumber": text,
+                "Formality": text,
+                "CandidateName": text,
+                "PrefCounted": text,
             },
             # What the voter wrote is not needed: the Commission's reading is PrefCounted.
             include_columns=[c for c in COLUMNS if c != "PrefMarking"],
@@ -164,7 +154,7 @@ def _load_fast(f: IO[bytes], path: str | Path, size: int) -> Election | None:
         )
         batches: Iterator[Any]
         if size <= _WHOLE:
-            data = f.read()
+            data = _inflate(path) or f.read()
             if not _is_header(data):
                 return None
             table = pcsv.read_csv(
@@ -190,64 +180,163 @@ def _load_fast(f: IO[bytes], path: str | Path, size: int) -> Election | None:
         return None
 
 
+def _inflate(path: str | Path) -> bytes | None:
+    """Unzip the one member with ISA-L's inflate (about twice zlib's speed), if installed.
+
+    Returns None when ISA-L is missing or the member is not plainly deflated, and the caller
+    unzips with :mod:`zipfile`.  The CRC is checked as :mod:`zipfile` checks it.
+    """
+    try:
+        from isal import isal_zlib
+    except ImportError:
+        return None
+    with open(path, "rb") as fh, zipfile.ZipFile(fh) as z:
+        info = z.infolist()[0]
+        if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:
+            return None
+        fh.seek(info.header_offset)
+        local = fh.read(30)
+        if len(local) != 30 or local[:4] != b"PK\x03\x04":
+            return None
+        name_len, extra_len = struct.unpack("<HH", local[26:30])
+        fh.seek(info.header_offset + 30 + name_len + extra_len)
+        raw = fh.read(info.compress_size)
+    try:
+        data: bytes = isal_zlib.decompress(raw, wbits=-15)
+    except Exception:  # ISA-L raises its own error type for corrupt data; zipfile decides
+        return None
+    if zlib.crc32(data) != info.CRC or len(data) != info.file_size:
+        return None
+    return data
+
+
+def _counted(column: Any) -> npt.NDArray[np.int64] | None:
+    """Read PrefCounted cells: 1-99 written plainly, -1 for empty; None for anything else.
+
+    The cells are read from the column's own buffers, digit by digit, so that exactly the
+    spellings the careful parser accepts without question are taken here.
+    """
+    import pyarrow as pa
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if column.null_count or column.offset:
+        return None
+    _, offsets_buf, data_buf = column.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype=np.int32, count=len(column) + 1)
+    data = (
+        np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    )
+    start = offsets[:-1].astype(np.int64)
+    length = np.diff(offsets)
+    if length.size and int(length.max()) > 2:
+        return None
+    values = np.full(len(column), -1, dtype=np.int64)
+    one = np.flatnonzero(length == 1)
+    two = np.flatnonzero(length == 2)
+    if one.size:
+        d = data[start[one]].astype(np.int64) - 48
+        if ((d < 1) | (d > 9)).any():
+            return None
+        values[one] = d
+    if two.size:
+        hi = data[start[two]].astype(np.int64) - 48
+        lo = data[start[two] + 1].astype(np.int64) - 48
+        if ((hi < 1) | (hi > 9) | (lo < 0) | (lo > 9)).any():
+            return None
+        values[two] = hi * 10 + lo
+    return values
+
+
 def _is_header(head: bytes) -> bool:
     """Return whether ``head`` starts with exactly the expected header line."""
-    first, sep, _ = head.partition(b"\n")
+    first, sep, _ = head[:4096].partition(b"\n")
     return bool(sep) and first.rstrip(b"\r") == "\t".join(COLUMNS).encode()
 
 
 def _from_batches(batches: Iterator[Any], path: str | Path, pc: Any) -> Election | None:
     """Gather the counted marks of formal papers from every batch and build the election."""
-    districts, places, formality, names = _Codes(), _Codes(), _Codes(), _Codes()
+    import pyarrow as pa
+
+    names: dict[bytes, int] = {}
+    district: bytes | None = None
     segs: list[npt.NDArray[np.int64]] = []
     prefs: list[npt.NDArray[np.int64]] = []
     cands: list[npt.NDArray[np.int64]] = []
     formal_segs = 0
     offset = 0
-    last_key: tuple[int, str] | None = None
+    last_key: tuple[bytes, bytes] | None = None
+    last_formal: bool | None = None
+    others: set[bytes] = set()
     last_formal_seg = -1
+    starts: list[Any] = []
     for batch in batches:
         n = batch.num_rows
         if n == 0:
             continue
-        district = districts.of(batch.column(0))
-        if len(districts.names) != 1 or (district < 0).any():
+        districts = batch.column(0)
+        if district is None:
+            district = districts[0].as_py()
+        if not district or not pc.all(pc.equal(districts, district)).as_py():
             return None
-        place = places.of(batch.column(1))
+        place = batch.column(1)
         bp = batch.column(2)
-        form = formality.of(batch.column(3))
-        if set(formality.names) - {_FORMAL, _INFORMAL} or (form < 0).any():
+        formality = batch.column(3)
+        is_formal = pc.equal(formality, _FORMAL.encode()).to_numpy(zero_copy_only=False)
+        if not pc.all(pc.or_(pc.equal(formality, _INFORMAL.encode()), is_formal)).as_py():
             return None
-        cand = names.of(batch.column(4))
         counted_col = batch.column(5)
         # A new paper starts where the polling place or the ballot-paper number changes.
         change = np.empty(n, dtype=bool)
-        first_key = (int(place[0]), bp[0].as_py())
+        first_key = (place[0].as_py(), bp[0].as_py())
         change[0] = first_key != last_key
         if n > 1:
-            same_bp = pc.equal(bp.slice(1), bp.slice(0, n - 1)).to_numpy(zero_copy_only=False)
-            change[1:] = ~same_bp | (place[1:] != place[:-1])
-        last_key = (int(place[-1]), bp[n - 1].as_py())
+            same = pc.and_(
+                pc.equal(bp.slice(1), bp.slice(0, n - 1)),
+                pc.equal(place.slice(1), place.slice(0, n - 1)),
+            )
+            change[1:] = ~same.to_numpy(zero_copy_only=False)
+        last_key = (place[n - 1].as_py(), bp[n - 1].as_py())
+        # A paper's rows must agree on its formality (the careful parser names the row).
+        flips = np.empty(n, dtype=bool)
+        flips[0] = last_formal is not None and bool(is_formal[0]) != last_formal
+        flips[1:] = is_formal[1:] != is_formal[:-1]
+        if (flips & ~change).any():
+            return None
+        last_formal = bool(is_formal[-1])
         seg = np.cumsum(change) + (offset - 1)
         offset = int(seg[-1]) + 1
-        is_formal = form == formality.names.get(_FORMAL, -2)
-        counted = counted_col.is_valid().to_numpy(zero_copy_only=False)
+        # Each paper's key once, to check below that no paper's rows are split up.
+        opening = pa.array(np.flatnonzero(change))
+        starts.append(pc.binary_join_element_wise(place.take(opening), bp.take(opening), b"\t"))
+        values = _counted(counted_col)
+        if values is None:
+            return None
+        counted = values >= 0
         if (counted & ~is_formal).any():
             return None
         fseg = seg[is_formal]
         if fseg.size:
             formal_segs += int(np.count_nonzero(np.diff(fseg))) + int(fseg[0] != last_formal_seg)
             last_formal_seg = int(fseg[-1])
+        if not counted.all():
+            others.update(pc.unique(batch.column(4).filter(pa.array(~counted))).to_pylist())
         rows = np.flatnonzero(counted)
         if rows.size:
-            p = counted_col.to_numpy(zero_copy_only=False)[rows].astype(np.int64)
-            c = cand[rows]
+            p = values[rows]
+            # Candidates are named only where a preference is counted: hash just those rows.
+            c = _codes(batch.column(4).take(rows), names, pc)
+            if c is None:
+                return None
             if (p < 1).any() or (c < 0).any():
                 return None
             segs.append(seg[rows])
             prefs.append(p)
             cands.append(c)
-    if not segs or not names.names:
+    if not segs or not names or district is None:
+        return None
+    # A paper whose rows are not together would be read as two: the careful parser decides.
+    if pc.count_distinct(pa.chunked_array(starts)).as_py() != offset:
         return None
     seg = np.concatenate(segs)
     pref = np.concatenate(prefs) - 1
@@ -265,17 +354,24 @@ def _from_batches(batches: Iterator[Any], path: str | Path, pc: Any) -> Election
     cell = ballot * width + pref
     if np.bincount(cell, minlength=nballots * width).max() > 1:
         return None
-    order = sorted(names.names)
+    # Every candidate is named on some formal paper's counted marks, or on none at all: the
+    # careful parser lists names from every row, so check nothing was named only elsewhere.
+    try:
+        decoded = {k.decode("utf-8"): v for k, v in names.items()}
+        unmarked = {k.decode("utf-8") for k in others if k} - set(decoded)
+        title = district.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    order = sorted([*decoded, *unmarked])
     ncand = len(order)
     remap = np.empty(ncand, dtype=np.int64)
-    for code_name, code in names.names.items():
+    for code_name, code in decoded.items():
         remap[code] = order.index(code_name)
     marks = np.full((nballots, width), PAD, dtype=index_dtype(ncand))
     marks[ballot, pref] = remap[cand]
     if has_repeats(marks, ncand, per):
         return None
     marks, weights = merge_rows(marks, np.ones(nballots, dtype=np.int64))
-    title = next(iter(districts.names))
     arrays = BallotArrays(marks, weights, distinct=True)
     return ArrayElection.create(order, arrays, title=title, source=str(path))
 
@@ -286,11 +382,24 @@ def _from_batches(batches: Iterator[Any], path: str | Path, pc: Any) -> Election
 def load_careful(path: str | Path) -> Election:
     """Read the file row by row, checking every row; errors name the line."""
     with _member(path) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        try:
-            return _parse_rows(csv.reader(text, delimiter="\t", quoting=csv.QUOTE_NONE), path)
-        except UnicodeDecodeError as e:
-            raise FormatError(f"not valid UTF-8: {e.reason}", path=path) from None
+        data = raw.read()
+    # The careful parser runs on files the fast path refused, so it may hold the whole text.
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    try:
+        text = data[start:].decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, start + e.start) + 1
+        raise FormatError(f"not valid UTF-8: {e.reason}", path=path, line=line) from None
+    lines = split_lines(text)
+    if "\x00" in text:
+        raise FormatError(
+            "contains a NUL byte: not a text file",
+            path=path,
+            line=len(split_lines(text[: text.index("\x00")])),
+        )
+    return _parse_rows(
+        enumerate(csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE), start=1), path
+    )
 
 
 class _Paper:
@@ -304,13 +413,11 @@ class _Paper:
         self.marks: dict[int, str] = {}
 
 
-def _parse_rows(rows: Iterator[list[str]], path: str | Path) -> Election:
+def _parse_rows(rows: Iterator[tuple[int, list[str]]], path: str | Path) -> Election:
     """Group the rows into papers and check them."""
-    header = next(rows, None)
-    if header is None:
-        raise FormatError("file is empty", path=path, line=1)
-    if header and header[0].startswith("\ufeff"):
-        header[0] = header[0][1:]
+    _, header = next(rows, (1, []))
+    if not header or not any(h.strip() for h in header):
+        raise FormatError("file is empty or has no header", path=path, line=1)
     if tuple(h.strip() for h in header) != COLUMNS:
         raise FormatError(
             f"the header must be {' '.join(COLUMNS)} (tab-separated), found {header!r}",
@@ -320,7 +427,7 @@ def _parse_rows(rows: Iterator[list[str]], path: str | Path) -> Election:
     district = ""
     papers: dict[tuple[str, str], _Paper] = {}
     names: set[str] = set()
-    for line, row in enumerate(rows, start=2):
+    for line, row in rows:
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
         if len(row) != len(COLUMNS):
@@ -377,7 +484,7 @@ def _parse_rows(rows: Iterator[list[str]], path: str | Path) -> Election:
             )
         paper.marks[p] = name
     if not district:
-        raise FormatError("no rows after the header", path=path, line=2)
+        raise FormatError("no rows after the header", path=path, line=1)
     order = sorted(names)
     index = {n: i for i, n in enumerate(order)}
     rankings: list[tuple[Ranking, int]] = []

@@ -42,7 +42,7 @@ from .._types import Rank, Ranking
 from ..errors import FormatError
 from ..model import Election
 from ._common import parse_int, read_text, split_lines
-from ._fastparse import as_array, byte_class, digits, read_bytes
+from ._fastparse import as_array, digits, read_bytes
 
 __all__ = ["load", "loads"]
 
@@ -151,9 +151,7 @@ def _parse_order(
     return tuple(ranks), seen
 
 
-def _header_lines(
-    lines: list[str], *, path: str | Path
-) -> tuple[_Header, list[tuple[int, str]]]:
+def _header_lines(lines: list[str], *, path: str | Path) -> tuple[_Header, list[tuple[int, str]]]:
     """Split lines into the header and the order lines (with their line numbers)."""
     header = _Header()
     data: list[tuple[int, str]] = []
@@ -280,7 +278,7 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
     return Election.from_rankings(names, rankings, title=title, source=str(path))
 
 
-_ORDER_BYTES = byte_class(b"0123456789,:\n")
+_ORDER_CHARS = b"0123456789,:\n"
 _COLON, _COMMA, _NEWLINE = ord(":"), ord(","), ord("\n")
 
 
@@ -344,10 +342,11 @@ def _orders(region: bytes, ncand: int) -> tuple[Marks, IntArray] | None:
     """Parse ``<count>: a,b,c`` lines into (marks, counts), or None if any line is unusual."""
     # PrefLib writes one space after the colon and none elsewhere; anything else is unusual.
     region = region.replace(b": ", b":").rstrip(b"\n")
-    buf = as_array(region)
-    if not _ORDER_BYTES[buf].all():
+    # Deleting the allowed bytes leaves nothing: one C pass, cheaper than a table lookup.
+    if region.translate(None, _ORDER_CHARS):
         return None
-    sep = (buf < 48) | (buf > 57)
+    buf = as_array(region)
+    sep = (buf - np.uint8(48)) > 9  # everything but a digit wraps round above 9
     where = np.flatnonzero(sep)
     # Numbers and separators alternate: no two separators touch, none starts or ends the text.
     if sep[0] or sep[-1] or (where.size > 1 and bool((np.diff(where) == 1).any())):

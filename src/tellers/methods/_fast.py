@@ -11,19 +11,28 @@ the :class:`~tellers.model.Result` is equal field by field; ``tests/methods/test
 checks that on random elections.
 
 Exactness: per-row products (papers x value) are int64; sums by candidate go through
-:func:`tellers._arrays.group_sum`, exact below 2**53.  :func:`supports` refuses elections whose
-papers, times the arithmetic's unit, could reach that bound, and the callers then use the
-reference loop.
+:func:`tellers._arrays.group_sum`, int64 accumulators exact below 2**63.  :func:`supports`
+refuses elections whose papers, times the arithmetic's unit, could reach that bound, and the
+callers then use the reference loop.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+
 import numpy as np
 import numpy.typing as npt
 
-from .._arrays import EXACT_FLOAT, StrictArrays, arrays_of, exact_sum, group_sum, strict_arrays
+from .._arrays import (
+    INT64_LIMIT,
+    StrictArrays,
+    arrays_of,
+    exact_sum,
+    group_sum,
+    strict_arrays,
+    total,
+)
 from .._types import CandidateIndex
 from ..errors import ConfigurationError
 from ..model import Action, Decision, Election, Outcome, Result, Round, TieBreak
@@ -37,7 +46,7 @@ Index = npt.NDArray[np.intp]
 
 def supports(election: Election, unit: int = 1) -> bool:
     """Return whether the array count is exact for this election at scale ``unit``."""
-    return arrays_of(election).weights.sum(dtype=object) * unit < EXACT_FLOAT
+    return total(arrays_of(election).weights) * unit < INT64_LIMIT
 
 
 class _Piles:
@@ -60,13 +69,12 @@ class _Piles:
             return
         order = np.argsort(to, kind="stable")
         counts = np.bincount(to, minlength=self.ncand)
-        ends = np.cumsum(counts).tolist()
-        start = 0
+        ends = np.cumsum(counts)
         sorted_rows = rows[order]
-        for c, end in enumerate(ends):
-            if end > start:
-                self.piles[c].append(sorted_rows[start:end])
-            start = end
+        # Only the candidates that receive anything: a stage usually feeds a few.
+        for c in np.flatnonzero(counts).tolist():
+            end = int(ends[c])
+            self.piles[c].append(sorted_rows[end - int(counts[c]) : end])
 
     def take(self, c: CandidateIndex) -> Index:
         """Remove and return every row on ``c``'s pile."""
@@ -142,10 +150,11 @@ def count_av(election: Election, *, seats: int | None = None, seed: int = 0) -> 
     piles = _Piles(strict, n)
     totals = group_sum(piles.first, weights, n, bound)
     valid = strict.valid
-    unused = int(arrays.weights.sum(dtype=object)) - valid
+    unused = total(arrays.weights) - valid
 
     rounds: list[Round] = []
     history: list[list[int]] = []
+    mask = _mask(continuing, n)
     exhausted = 0
     transfers = [0] * n
     newly_exhausted = 0
@@ -172,8 +181,8 @@ def count_av(election: Election, *, seats: int | None = None, seed: int = 0) -> 
         rounds.append(
             Round(
                 number=len(rounds) + 1,
-                tallies=tuple(Decimal(v) for v in totals),
-                transfers=tuple(Decimal(v) for v in transfers),
+                tallies=tuple(map(Decimal, totals)),
+                transfers=tuple(map(Decimal, transfers)),
                 exhausted=Decimal(exhausted),
                 decisions=tuple(decisions),
                 note=f"{note}; {_majority_note(active)}",
@@ -189,8 +198,9 @@ def count_av(election: Election, *, seats: int | None = None, seed: int = 0) -> 
         tied = [c for c in continuing if totals[c] == low]
         out, tie = break_by_history(tied, history, lowest=True, purpose="exclusion", lot=lot)
         continuing.discard(out)
+        mask[out] = False
         rows = piles.take(out)
-        moved, to, gone = piles.advance(rows, _mask(continuing, n))
+        moved, to, gone = piles.advance(rows, mask)
         piles.file(rows[moved], to)
         transfers = group_sum(to, weights[rows[moved]], n, bound)
         newly_exhausted = exact_sum(weights[rows[gone]], bound)
@@ -393,9 +403,7 @@ class _ScottishArrays:
         self.totals[c] = 0
         self.exhausted += nontr
         name = self.election.candidates[c].name
-        self.record(
-            transfers, f"Exclusion of {name}", decisions, Action.EXCLUSION, (c,), nontr
-        )
+        self.record(transfers, f"Exclusion of {name}", decisions, Action.EXCLUSION, (c,), nontr)
 
     def record(
         self,
@@ -415,8 +423,8 @@ class _ScottishArrays:
         self.rounds.append(
             Round(
                 number=len(self.rounds) + 1,
-                tallies=tuple(dec(v) for v in self.totals),
-                transfers=tuple(dec(v) for v in transfers),
+                tallies=tuple(map(dec, self.totals)),
+                transfers=tuple(map(dec, transfers)),
                 exhausted=dec(self.exhausted),
                 decisions=tuple(decisions),
                 note=note,
@@ -435,4 +443,3 @@ def count_scottish(
 ) -> Result:
     """Count ``election`` by Scottish STV, as ``ScottishCount`` does, on arrays."""
     return _ScottishArrays(election, seats=seats, seed=seed, places=places).run()
-

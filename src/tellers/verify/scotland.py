@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cached_property
 from pathlib import Path
 
 from ..errors import FormatError, VerificationError
@@ -115,6 +116,14 @@ class OfficialWard:
         """``Council / Ward``."""
         return f"{self.council} / {self.ward}"
 
+    @cached_property
+    def name_keys(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The candidates' surnames and letters-only names, for matching ballot files."""
+        return (
+            frozenset(_surname(c.name) for c in self.candidates),
+            frozenset(_letters(c.name) for c in self.candidates),
+        )
+
 
 @dataclass
 class WardCheck:
@@ -183,8 +192,35 @@ def load_official(path: str | Path) -> list[OfficialWard]:
     return wards
 
 
-def match_ward(election: Election, wards: Sequence[OfficialWard]) -> OfficialWard | None:
-    """Return the official ward whose candidates' surnames best match the election's."""
+class WardIndex:
+    """Official wards by the name keys of their candidates, so a match scores only wards that
+    share a name with the ballot file instead of all of them."""
+
+    def __init__(self, wards: Sequence[OfficialWard]) -> None:
+        self.wards = list(wards)
+        self.by_key: dict[str, set[int]] = defaultdict(set)
+        for i, w in enumerate(self.wards):
+            for keys in w.name_keys:
+                for k in keys:
+                    self.by_key[k].add(i)
+
+    def sharing(self, keys: Iterable[Iterable[str]]) -> list[OfficialWard]:
+        """Return the wards sharing any key, in the official file's order."""
+        found: set[int] = set()
+        for ks in keys:
+            for k in ks:
+                found |= self.by_key.get(k, set())
+        return [self.wards[i] for i in sorted(found)]
+
+
+def match_ward(
+    election: Election, wards: Sequence[OfficialWard], *, index: WardIndex | None = None
+) -> OfficialWard | None:
+    """Return the official ward whose candidates' surnames best match the election's.
+
+    ``index`` (built once from ``wards``) narrows the search to wards sharing a name; a ward
+    sharing none scores zero and could never be the match.
+    """
     # Surnames survive most respellings; letters-only full names survive the one file whose
     # names have stray spaces inside words ("St ew ar t AD AM S").
     keys = (_surname, _letters)
@@ -192,12 +228,13 @@ def match_ward(election: Election, wards: Sequence[OfficialWard]) -> OfficialWar
 
     def score(w: OfficialWard) -> float:
         best = 0.0
-        for mine, key in zip(ours, keys, strict=True):
-            theirs = {key(c.name) for c in w.candidates}
+        # Each ward's keys are computed once (cached), not once per ballot file.
+        for mine, theirs in zip(ours, w.name_keys, strict=True):
             best = max(best, len(mine & theirs) / len(mine | theirs))
         return best
 
-    best = max(wards, key=score, default=None)
+    pool = wards if index is None else index.sharing(ours)
+    best = max(pool, key=score, default=None)
     if best is None or score(best) < 0.5:
         return None
     return best
@@ -207,7 +244,14 @@ def _map_candidates(election: Election, ward: OfficialWard) -> dict[int, int]:
     """Map official candidate positions to the election's candidate indices."""
     names = election.names
     mapping: dict[int, int] = {}
+    surnames = [_surname(n) for n in names]
     for j, oc in enumerate(ward.candidates):
+        left = [i for i in range(len(names)) if i not in mapping.values()]
+        same = [i for i in left if surnames[i] == _surname(oc.name)]
+        if len(same) == 1:
+            # The only one with this surname wins the comparison below whatever the ratios.
+            mapping[j] = same[0]
+            continue
 
         def sim(i: int, oc: OfficialCandidate = oc) -> tuple[bool, float]:
             same = _surname(names[i]) == _surname(oc.name)
@@ -348,6 +392,7 @@ def verify_files(
 ) -> list[WardCheck]:
     """Count and check every file; a ward matched twice is reported against the better file."""
     checks: list[WardCheck] = []
+    index = WardIndex(official)
     for path in files:
         if progress is not None:
             progress(path)
@@ -357,7 +402,7 @@ def verify_files(
         except FormatError as e:
             checks.append(WardCheck(rel, "", UNREADABLE, detail=str(e)))
             continue
-        ward = match_ward(election, official)
+        ward = match_ward(election, official, index=index)
         if ward is None:
             checks.append(WardCheck(rel, election.title, NOT_FOUND))
             continue

@@ -1,0 +1,140 @@
+"""NSW mark-per-row preference files: the Commission's reading, errors, and the real 2023 data."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tellers._arrays import ArrayElection
+from tellers.formats import mollison, nsw_raw, preflib, read
+from tellers.formats._common import read_text
+from tellers.methods import count
+from tellers.model import Ballot, Election
+
+from ._helpers import fails_at, shared
+
+HEAD = "District\tPollingPlaceName\tBPNumber\tFormality\tCandidateName\tPrefMarking\tPrefCounted"
+
+
+def district(tmp_path: Path, rows: list[str], name: str = "Wye.zip") -> Path:
+    """Zip a district file made of ``rows`` (tab-separated) under the standard header."""
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("SG2301 LA Pref Data Wye.txt", "\r\n".join([HEAD, *rows]) + "\r\n")
+    return path
+
+
+ROWS = [
+    "Wye\tHall\t1\tFormal\tBO Bob\t1\t1",
+    "Wye\tHall\t1\tFormal\tAL Ann\t2\t2",
+    "Wye\tHall\t1\tFormal\tCY Cat\tx\t",
+    "Wye\tHall\t2\tFormal\tAL Ann\tX\t1",
+    "Wye\tHall\tINF_3\tInformal\tCY Cat\t1\t",
+    "Wye\tHall\tINF_3\tInformal\tBO Bob\t1\t",
+    "Wye\tHall\tINF_4\tInformal\t\t\t",
+    "Wye\tPostal\t1\tFormal\tCY Cat\t1\t1",
+    "Wye\tPostal\t2\tFormal\tBO Bob\t1\t1",
+    "Wye\tPostal\t2\tFormal\tAL Ann\t2\t2",
+]
+
+
+def test_counted_preferences_of_formal_papers(tmp_path: Path) -> None:
+    e = read(district(tmp_path, ROWS))
+    assert isinstance(e, ArrayElection)
+    assert e.title == "Wye"
+    assert e.names == ("AL Ann", "BO Bob", "CY Cat")
+    # Uncounted marks and informal papers are left out; identical papers merge.
+    assert e.ballots == (
+        Ballot(((1,), (0,)), 2),
+        Ballot(((0,),), 1),
+        Ballot(((2,),), 1),
+    )
+    careful = nsw_raw.load_careful(district(tmp_path, ROWS, "again.zip"))
+    assert (careful.names, careful.ballots, careful.title) == (e.names, e.ballots, e.title)
+
+
+def test_polling_places_keep_papers_apart(tmp_path: Path) -> None:
+    # Paper 1 at Hall and paper 1 at Postal are different papers.
+    e = read(district(tmp_path, ROWS))
+    assert e.total_weight == 4
+
+
+@pytest.mark.parametrize(
+    ("rows", "line", "match"),
+    [
+        (["Wye\tHall\t1\tFormal\tAL Ann\t1\t1\textra"], 2, "8 fields"),
+        (["Wye\tHall\t1\tMaybe\tAL Ann\t1\t1"], 2, "Formality"),
+        (["Wye\tHall\t1\tFormal\tAL Ann\t1\tone"], 2, "PrefCounted"),
+        (["Wye\tHall\t1\tInformal\tAL Ann\t1\t1"], 2, "informal"),
+        (["Wye\tHall\t1\tFormal\tAL Ann\t1\t1", "Wye\tHall\t1\tFormal\tBO Bob\t1\t1"], 3, "twice"),
+        (["Wye\tHall\t1\tFormal\tAL Ann\t1\t1", "Wye\tHall\t1\tFormal\tAL Ann\t2\t2"], 3, "two"),
+        (
+            ["Wye\tHall\t1\tFormal\tAL Ann\t1\t1", "Wye\tHall\t1\tFormal\tBO Bob\t3\t3"],
+            2,
+            "missing",
+        ),
+        (
+            ["Wye\tHall\t1\tFormal\tAL Ann\t1\t1", "Zed\tHall\t2\tFormal\tAL Ann\t1\t1"],
+            3,
+            "district",
+        ),
+    ],
+)
+def test_errors_name_the_line(tmp_path: Path, rows: list[str], line: int, match: str) -> None:
+    fails_at(read, district(tmp_path, rows), line, match)
+
+
+def test_bad_header_and_bad_zip(tmp_path: Path) -> None:
+    path = tmp_path / "h.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("x.txt", "A\tB\n1\t2\n")
+    fails_at(read, path, 1, "header")
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"not a zip")
+    fails_at(read, bad, None, "not a zip")
+
+
+@pytest.mark.parametrize("name", ["Albury", "Clarence", "Sydney"])
+def test_agrees_with_the_preflib_copy(name: str) -> None:
+    """The 2023 raw files hold the same formal ballots as PrefLib's ``.soi`` files 187-279."""
+    raw = read(shared("nsw-la", "raw-2023", f"{name}.zip"))
+    soi_dir = shared("nsw-la", "soi")
+    soi = next(
+        e
+        for e in (preflib.load(soi_dir / f"00058-{i:08d}.soi") for i in range(187, 280))
+        if e.title == f"{name} 2023"
+    )
+    assert set(raw.names) == set(soi.names)
+
+    def by_name(e: Election) -> list[tuple[tuple[str, ...], int]]:
+        return sorted((tuple(e.names[r[0]] for r in b.ranking), b.weight) for b in e.ballots)
+
+    assert by_name(raw) == by_name(soi)
+    assert count(raw, "av").elected_names == count(soi, "av").elected_names
+
+
+@pytest.mark.parametrize(
+    "rel",
+    ["nsw-la/soi/00058-00000187.soi", "nsw-la/soi/00058-00000001.soi"],
+)
+def test_fast_preflib_equals_careful(rel: str) -> None:
+    path = shared(*rel.split("/"))
+    fast = preflib.load(path)
+    assert isinstance(fast, ArrayElection)
+    careful = preflib.loads(read_text(path), path=path)
+    assert (fast.names, fast.ballots, fast.title) == (careful.names, careful.ballots, careful.title)
+
+
+def test_fast_mollison_equals_careful() -> None:
+    path = shared("scotland", "2022-dat", "Aberdeen", "10_Midstocket-Rosemount.dat")
+    fast = mollison.load(path)
+    assert isinstance(fast, ArrayElection)
+    careful = mollison.loads(read_text(path), path=path)
+    assert (fast.candidates, fast.ballots, fast.seats, fast.title) == (
+        careful.candidates,
+        careful.ballots,
+        careful.seats,
+        careful.title,
+    )

@@ -1,0 +1,109 @@
+"""The array counts give exactly the reference counts' results, field by field.
+
+Random elections cover what a ballot file can hold: skipped ranks, ranks marked for several
+candidates, a candidate marked twice, withdrawn candidates, zero weights, and small weights so
+that ties (broken by earlier rounds or by lot) are common.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tellers._arrays import ArrayElection, arrays_of
+from tellers.methods import _fast, av, scottish
+from tellers.model import Candidate, Election, Result
+
+
+@st.composite
+def elections(draw: st.DrawFn) -> Election:
+    """Draw a small election whose ballots may hold any mark a file can."""
+    n = draw(st.integers(1, 7))
+    withdrawn = draw(st.sets(st.integers(0, n - 1), max_size=n - 1))
+    cands = [Candidate(f"C{i}", withdrawn=i in withdrawn) for i in range(n)]
+    marks = [st.tuples(st.integers(0, n - 1)), st.just(())]
+    if n > 1:
+        marks.append(
+            st.lists(st.integers(0, n - 1), min_size=2, max_size=3, unique=True).map(
+                lambda cs: tuple(sorted(cs))
+            )
+        )
+    rank = st.one_of(marks)
+    ranking = st.lists(rank, max_size=n + 2).map(tuple)
+    ballots = draw(st.lists(st.tuples(ranking, st.integers(0, 6)), min_size=0, max_size=25))
+    seats = draw(st.integers(1, max(1, n - 1)))
+    return Election.from_rankings(cands, ballots, seats=seats)
+
+
+def same(a: Result, b: Result) -> None:
+    """Assert two results are equal field by field, rounds and decisions included."""
+    for f in fields(Result):
+        if f.name != "rounds":
+            assert getattr(a, f.name) == getattr(b, f.name), f.name
+    assert len(a.rounds) == len(b.rounds)
+    for ra, rb in zip(a.rounds, b.rounds, strict=True):
+        assert ra == rb
+        # Equal Decimals can still print differently (0 against 0E-5): compare the text too.
+        assert [str(v) for v in ra.tallies] == [str(v) for v in rb.tallies]
+        assert [str(v) for v in ra.transfers] == [str(v) for v in rb.transfers]
+        assert (str(ra.exhausted), str(ra.loss)) == (str(rb.exhausted), str(rb.loss))
+    assert a == b
+
+
+def outcome(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    """Return a count's result, or the error it raised (type and message)."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception as e:
+        return (type(e), str(e))
+
+
+def as_arrays(e: Election) -> ArrayElection:
+    """Return the same election held as arrays."""
+    return ArrayElection.create(
+        e.candidates, arrays_of(e), seats=e.seats, title=e.title, source=e.source
+    )
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(elections(), st.integers(0, 3))
+def test_av_matches_reference(e: Election, seed: int) -> None:
+    ref = outcome(av.count_reference, e, seed=seed)
+    for election in (e, as_arrays(e)):
+        got = outcome(_fast.count_av, election, seed=seed)
+        if isinstance(ref, Result):
+            assert isinstance(got, Result)
+            same(got, ref)
+        else:
+            assert got == ref
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(elections(), st.integers(0, 3))
+def test_scottish_matches_reference(e: Election, seed: int) -> None:
+    ref = outcome(scottish.count_reference, e, seed=seed)
+    for election in (e, as_arrays(e)):
+        got = outcome(_fast.count_scottish, election, seed=seed)
+        if isinstance(ref, Result):
+            assert isinstance(got, Result)
+            same(got, ref)
+        else:
+            assert got == ref
+
+
+def test_array_election_makes_the_same_ballots() -> None:
+    e = Election.from_rankings(
+        ["A", "B", "C"], [(((0,), (), (1, 2)), 3), (((2,), (2,)), 1), ((), 2)], seats=2
+    )
+    a = as_arrays(e)
+    assert a.ballots == e.ballots
+    assert a.total_weight == e.total_weight == 6
+    assert (a.candidates, a.seats) == (e.candidates, e.seats)
+
+
+def test_dispatch_uses_the_array_count() -> None:
+    e = Election.from_orders(["A", "B", "C"], [((0, 1), 4), ((1,), 3), ((2, 1), 2)], seats=1)
+    same(av.count(e), av.count_reference(e))
+    same(scottish.count(e), scottish.count_reference(e))

@@ -1,0 +1,70 @@
+"""Counting many files in one process: folders, order, JSON lines, errors, no bar when piped."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tellers.batch import count_command, count_files, expand, main, render_results
+from tellers.errors import FormatError
+from tellers.formats import read
+from tellers.methods import count
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "src" / "tellers" / "examples" / "example.blt"
+
+
+def folder(tmp_path: Path, n: int = 5) -> Path:
+    """Return a folder of ``n`` copies of the example election plus a file to ignore."""
+    d = tmp_path / "wards"
+    (d / "sub").mkdir(parents=True)
+    for i in range(n):
+        shutil.copy(EXAMPLE, (d if i % 2 else d / "sub") / f"w{i}.blt")
+    (d / "notes.txt").write_text("not a ballot file")
+    return d
+
+
+def test_expand_finds_ballot_files_sorted(tmp_path: Path) -> None:
+    files = expand([folder(tmp_path)])
+    assert [f.name for f in files] == ["w0.blt", "w2.blt", "w4.blt", "w1.blt", "w3.blt"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(FormatError, match="no ballot files"):
+        expand([empty])
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_results_in_order_and_equal_to_single_counts(tmp_path: Path, jobs: int) -> None:
+    files = expand([folder(tmp_path, 7)])
+    got = list(count_files(files, "scottish-stv", jobs=jobs))
+    assert [p for p, _ in got] == files
+    single = count(read(EXAMPLE), "scottish-stv")
+    assert all(r == single for _, r in got)
+
+
+def test_json_lines_one_per_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    d = folder(tmp_path, 3)
+    assert main([str(d), "--format", "json"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3
+    assert all(json.loads(line)["method"] == "scottish-stv" for line in lines)
+    # Piped (not a terminal): nothing but the results, no progress bar on stderr.
+    assert capsys.readouterr().err == ""
+
+
+def test_first_bad_file_stops_the_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    d = folder(tmp_path, 2)
+    (d / "w9.blt").write_text("3 1\nnonsense\n")
+    assert main([str(d)]) == 2
+    assert "w9.blt" in capsys.readouterr().err
+
+
+def test_progress_bar_can_be_forced(tmp_path: Path) -> None:
+    seen: list[str] = []
+    results = count_command(
+        [folder(tmp_path, 2)], "av", progress=True, on_result=lambda p, r: seen.append(p.name)
+    )
+    assert len(results) == 2 and seen == ["w0.blt", "w1.blt"]
+    assert render_results(results, "json").count("\n") == 2
