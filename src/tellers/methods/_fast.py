@@ -39,7 +39,7 @@ from ..model import Action, Decision, Election, Outcome, Result, Round, TieBreak
 from ._ties import Lot, break_by_history
 from .base import resolve_seats
 
-__all__ = ["count_av", "count_scottish", "supports"]
+__all__ = ["AvArrayPiles", "count_scottish", "supports"]
 
 Index = npt.NDArray[np.intp]
 
@@ -127,106 +127,32 @@ def _mask(continuing: set[CandidateIndex], ncand: int) -> npt.NDArray[np.bool_]:
     return m
 
 
-def _majority_note(active: int) -> str:
-    """Describe the majority needed of the votes held by continuing candidates (as av.py)."""
-    if active == 0:
-        return "no votes with continuing candidates"
-    return f"majority {active // 2 + 1:,} of {active:,} continuing"
+class AvArrayPiles:
+    """AV's papers as array rows (``methods.av.Piles``): a stage moves only the rows it must."""
 
+    def __init__(self, election: Election) -> None:
+        n = len(election.candidates)
+        self.n = n
+        self.strict = strict_arrays(arrays_of(election), n, election.withdrawn)
+        self.weights = self.strict.weights
+        self.bound = self.strict.valid
+        self.piles = _Piles(self.strict, n)
+        self.mask = _mask(set(range(n)) - election.withdrawn, n)
 
-def count_av(election: Election, *, seats: int | None = None, seed: int = 0) -> Result:
-    """Count ``election`` by the alternative vote, as :func:`tellers.methods.av.count` does."""
-    resolve_seats(election, seats, single=True)
-    n = len(election.candidates)
-    continuing: set[CandidateIndex] = set(range(n)) - election.withdrawn
-    if not continuing:
-        raise ConfigurationError("no candidates to count: all are withdrawn")
-    lot = Lot(seed)
-    names = election.names
-    arrays = arrays_of(election)
-    strict = strict_arrays(arrays, n, election.withdrawn)
-    weights = strict.weights
-    bound = strict.valid
-    piles = _Piles(strict, n)
-    totals = group_sum(piles.first, weights, n, bound)
-    valid = strict.valid
-    unused = total(arrays.weights) - valid
+    def first(self) -> tuple[list[int], int]:
+        """Return the first-preference totals and the valid papers."""
+        return group_sum(self.piles.first, self.weights, self.n, self.bound), self.strict.valid
 
-    rounds: list[Round] = []
-    history: list[list[int]] = []
-    mask = _mask(continuing, n)
-    exhausted = 0
-    transfers = [0] * n
-    newly_exhausted = 0
-    decisions: list[Decision] = []
-    action = Action.FIRST
-    subjects: tuple[CandidateIndex, ...] = ()
-    note = "First preferences"
-    if unused:
-        paper = "paper" if unused == 1 else "papers"
-        note += f"; {unused:,} {paper} with no usable first preference not counted"
-
-    while True:
-        history.append(list(totals))
-        active = sum(totals[c] for c in continuing)
-        winner = next((c for c in continuing if 2 * totals[c] > active), None)
-        if winner is not None:
-            clause = "[45A(2)]" if not rounds else "[45A(4)]"
-            decisions.append(
-                Decision(winner, Outcome.ELECTED, f"majority of continuing votes {clause}")
-            )
-        elif len(continuing) == 1:
-            winner = next(iter(continuing))
-            decisions.append(Decision(winner, Outcome.ELECTED, "last continuing candidate"))
-        rounds.append(
-            Round(
-                number=len(rounds) + 1,
-                tallies=tuple(map(Decimal, totals)),
-                transfers=tuple(map(Decimal, transfers)),
-                exhausted=Decimal(exhausted),
-                decisions=tuple(decisions),
-                note=f"{note}; {_majority_note(active)}",
-                exhausted_transfer=Decimal(newly_exhausted),
-                action=action,
-                subjects=subjects,
-            )
-        )
-        if winner is not None:
-            break
-
-        low = min(totals[c] for c in continuing)
-        tied = [c for c in continuing if totals[c] == low]
-        out, tie = break_by_history(tied, history, lowest=True, purpose="exclusion", lot=lot)
-        continuing.discard(out)
-        mask[out] = False
-        rows = piles.take(out)
-        moved, to, gone = piles.advance(rows, mask)
-        piles.file(rows[moved], to)
-        transfers = group_sum(to, weights[rows[moved]], n, bound)
-        newly_exhausted = exact_sum(weights[rows[gone]], bound)
-        for c, t in enumerate(transfers):
-            totals[c] += t
-        transfers[out] = -totals[out]
-        totals[out] = 0
-        exhausted += newly_exhausted
-        reason = "fewest votes [45A(3)]"
-        if tie is not None:
-            reason = f"fewest votes, equal lowest decided by {tie.method} [tie]"
-        decisions = [Decision(out, Outcome.EXCLUDED, reason, tie)]
-        action, subjects = Action.EXCLUSION, (out,)
-        note = f"Exclusion of {names[out]}"
-
-    return Result(
-        method="av",
-        seats=1,
-        candidates=names,
-        valid=Decimal(valid),
-        quota=None,
-        rounds=tuple(rounds),
-        title=election.title,
-        seed=seed,
-        places=0,
-    )
+    def exclude(
+        self, out: CandidateIndex, continuing: set[CandidateIndex]
+    ) -> tuple[list[int], int]:
+        """Move ``out``'s rows to their next continuing preferences."""
+        self.mask[out] = False
+        rows = self.piles.take(out)
+        moved, to, gone = self.piles.advance(rows, self.mask)
+        self.piles.file(rows[moved], to)
+        transfers = group_sum(to, self.weights[rows[moved]], self.n, self.bound)
+        return transfers, exact_sum(self.weights[rows[gone]], self.bound)
 
 
 class _ScottishArrays:

@@ -49,8 +49,10 @@ Readings:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from .._types import CandidateIndex, Preferences
 from ..errors import ConfigurationError
@@ -59,7 +61,7 @@ from . import _fast
 from ._ties import Lot, break_by_history
 from .base import resolve_seats, strict_preferences
 
-__all__ = ["count", "count_reference"]
+__all__ = ["ParcelPiles", "Piles", "count", "count_reference", "count_with"]
 
 
 @dataclass(slots=True)
@@ -69,6 +71,60 @@ class _Parcel:
     prefs: Preferences
     weight: int
     pos: int = 0
+
+
+class Piles(Protocol):
+    """Where the papers lie: the count's loop asks it only these two things."""
+
+    def first(self) -> tuple[list[int], int]:
+        """Place every paper on its first preference; return the totals and the valid papers."""
+        ...
+
+    def exclude(
+        self, out: CandidateIndex, continuing: set[CandidateIndex]
+    ) -> tuple[list[int], int]:
+        """Pass ``out``'s papers on; return the votes each candidate gains and those exhausted."""
+        ...
+
+
+class ParcelPiles:
+    """Papers as parcels in Python lists: the reference the array piles are checked against."""
+
+    def __init__(self, election: Election) -> None:
+        self.election = election
+        self.n = len(election.candidates)
+        self.piles: list[list[_Parcel]] = [[] for _ in range(self.n)]
+
+    def first(self) -> tuple[list[int], int]:
+        """Place every paper on its first preference [45A(2)]."""
+        totals = [0] * self.n
+        valid = 0
+        for prefs, weight in strict_preferences(self.election):
+            self.piles[prefs[0]].append(_Parcel(prefs, weight))
+            totals[prefs[0]] += weight
+            valid += weight
+        return totals, valid
+
+    def exclude(
+        self, out: CandidateIndex, continuing: set[CandidateIndex]
+    ) -> tuple[list[int], int]:
+        """Pass each parcel to its highest-ranked continuing candidate [45A(3)(a)]."""
+        transfers = [0] * self.n
+        exhausted = 0
+        for parcel in self.piles[out]:
+            prefs = parcel.prefs
+            nxt = next(
+                (i for i in range(parcel.pos + 1, len(prefs)) if prefs[i] in continuing), None
+            )
+            if nxt is None:
+                exhausted += parcel.weight  # [45A(3)(b)] no further part in the count
+                continue
+            parcel.pos = nxt
+            to = prefs[nxt]
+            self.piles[to].append(parcel)
+            transfers[to] += parcel.weight
+        self.piles[out] = []
+        return transfers, exhausted
 
 
 def _majority_note(active: int) -> str:
@@ -81,15 +137,26 @@ def _majority_note(active: int) -> str:
 
 def count(election: Election, *, seats: int | None = None, seed: int = 0) -> Result:
     """Count ``election`` by the alternative vote."""
-    # The array count gives the identical Result (tests/methods/test_fast.py) wherever its
-    # integer sums are exact; the loop below is the reference it is checked against.
+    # The array piles give the identical Result (tests/methods/test_fast.py) wherever their
+    # integer sums are exact; the parcel piles are the reference they are checked against.
     if _fast.supports(election):
-        return _fast.count_av(election, seats=seats, seed=seed)
+        return count_with(election, _fast.AvArrayPiles, seats=seats, seed=seed)
     return count_reference(election, seats=seats, seed=seed)
 
 
 def count_reference(election: Election, *, seats: int | None = None, seed: int = 0) -> Result:
-    """Count ``election`` by the alternative vote, parcel by parcel (the reference loop)."""
+    """Count ``election`` by the alternative vote, parcel by parcel (the reference)."""
+    return count_with(election, ParcelPiles, seats=seats, seed=seed)
+
+
+def count_with(
+    election: Election,
+    piles_for: Callable[[Election], Piles],
+    *,
+    seats: int | None = None,
+    seed: int = 0,
+) -> Result:
+    """Count ``election`` by the alternative vote, its papers held in ``piles_for(election)``."""
     # A BLT file may say two seats; AV fills one, so only an explicit argument can object.
     resolve_seats(election, seats, single=True)
     n = len(election.candidates)
@@ -100,13 +167,8 @@ def count_reference(election: Election, *, seats: int | None = None, seed: int =
     names = election.names
 
     # [45A(2)] allocate each paper to its first preference.
-    totals = [0] * n
-    piles: list[list[_Parcel]] = [[] for _ in range(n)]
-    valid = 0
-    for prefs, weight in strict_preferences(election):
-        piles[prefs[0]].append(_Parcel(prefs, weight))
-        totals[prefs[0]] += weight
-        valid += weight
+    piles = piles_for(election)
+    totals, valid = piles.first()
     unused = election.total_weight - valid
 
     rounds: list[Round] = []
@@ -156,26 +218,11 @@ def count_reference(election: Election, *, seats: int | None = None, seed: int =
         tied = [c for c in continuing if totals[c] == low]
         out, tie = break_by_history(tied, history, lowest=True, purpose="exclusion", lot=lot)
         continuing.discard(out)
-        transfers = [0] * n
-        newly_exhausted = 0
-        for parcel in piles[out]:
-            # [45A(3)(a)] to the highest-ranked remaining candidate, passing over excluded ones.
-            prefs = parcel.prefs
-            nxt = next(
-                (i for i in range(parcel.pos + 1, len(prefs)) if prefs[i] in continuing), None
-            )
-            if nxt is None:
-                newly_exhausted += parcel.weight  # [45A(3)(b)] no further part in the count
-                continue
-            parcel.pos = nxt
-            to = parcel.prefs[nxt]
-            piles[to].append(parcel)
-            transfers[to] += parcel.weight
+        transfers, newly_exhausted = piles.exclude(out, continuing)
         for c, t in enumerate(transfers):
             totals[c] += t
         transfers[out] = -totals[out]
         totals[out] = 0
-        piles[out] = []
         exhausted += newly_exhausted
         reason = "fewest votes [45A(3)]"
         if tie is not None:
