@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import tempfile
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -161,7 +162,9 @@ def methods() -> None:
     console = Console(highlight=False)
     for m in REGISTRY.all():
         aliases = f" (also: {', '.join(m.aliases)})" if m.aliases else ""
-        console.print(f"[bold]{m.name}[/]{aliases}\n    {m.summary}")
+        console.print(f"[bold]{m.name}[/]{aliases}")
+        summary = textwrap.fill(m.summary, width=max(40, console.width - 4))
+        console.print(textwrap.indent(summary, "    "), markup=False)
 
 
 @app.command()
