@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
@@ -22,8 +22,19 @@ __all__ = ["render_comparison", "render_text", "stage_table", "summary"]
 _NAME_WIDTH = 28
 
 
+#: The most decimal places a stage table shows; longer exact values (guarded fixed point carries
+#: 27) are rounded half up for display only; the JSON and CSV keep every digit.
+MAX_SHOWN = 9
+
+
+def _shown(result: Result) -> int:
+    """Return the decimal places the table shows for this result."""
+    return min(result.places, MAX_SHOWN)
+
+
 def _fmt(d: Decimal, places: int) -> str:
-    return f"{d:,.{places}f}"
+    q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) if places else d
+    return f"{q:,.{places}f}"
 
 
 def _signed(d: Decimal, places: int) -> str:
@@ -34,7 +45,7 @@ def _signed(d: Decimal, places: int) -> str:
 
 def summary(result: Result) -> Text:
     """Return the heading lines: title, method, seats, valid votes, quota, who was elected."""
-    p = result.places
+    p = _shown(result)
     t = Text()
     if result.title:
         t.append(result.title + "\n", style="bold")
@@ -42,6 +53,8 @@ def summary(result: Result) -> Text:
     t.append(f"Valid votes {_fmt(result.valid, 0)}")
     if result.quota is not None:
         t.append(f", quota {_fmt(result.quota, p)}")
+    if p < result.places:
+        t.append(f" (figures shown to {p} places; the JSON has all {result.places})")
     t.append(".\n")
     elected = [f"{result.candidates[c]} (stage {result.stage_of(c)})" for c in result.elected]
     t.append("Elected: ", style="bold")
@@ -70,7 +83,7 @@ def _stage_label(result: Result, s: int) -> str:
 
 def stage_table(result: Result, stages: Sequence[int]) -> Table:
     """Return a table of the given stage numbers (1-based)."""
-    p = result.places
+    p = _shown(result)
     table = Table(header_style="bold", pad_edge=False, expand=False)
     table.add_column("Candidate", min_width=12, max_width=_NAME_WIDTH)
     for s in stages:
@@ -138,7 +151,7 @@ def stage_table(result: Result, stages: Sequence[int]) -> Table:
 
 def _blocks(result: Result, width: int) -> list[list[int]]:
     """Split the stages into runs whose columns fit ``width`` characters."""
-    p = result.places
+    p = _shown(result)
     widest = max(len(_fmt(v, p)) + 1 for r in result.rounds for v in (*r.tallies, *r.transfers))
     label = max(
         len(line)
