@@ -74,6 +74,17 @@ def digits(buf: Bytes, starts: IntArray, ends: IntArray) -> IntArray | None:
     return values
 
 
+def split_digits(buf: Bytes, where: IntArray) -> IntArray | None:
+    """Return the numbers between the separators at ``where`` (sorted positions in ``buf``)."""
+    starts = np.empty(where.size + 1, dtype=np.int64)
+    starts[0] = 0
+    starts[1:] = where + 1
+    ends = np.empty(where.size + 1, dtype=np.int64)
+    ends[:-1] = where
+    ends[-1] = buf.size
+    return digits(buf, starts, ends)
+
+
 def tokens(buf: Bytes, newlines: npt.NDArray[np.intp] | None = None) -> Tokens | None:
     """Find every run of ASCII digits in ``buf`` and its value; None if one is too long."""
     digit = (buf >= 48) & (buf <= 57)

@@ -31,7 +31,7 @@ from .._types import Rank, Ranking
 from ..errors import FormatError
 from ..model import Candidate, Election
 from ._common import parse_int, read_text, split_lines
-from ._fastparse import as_array, digits, read_bytes
+from ._fastparse import as_array, read_bytes, split_digits
 
 __all__ = ["load", "loads"]
 
@@ -199,13 +199,7 @@ def _ballot_lines(
     newline_at = np.flatnonzero(kinds == 10)
     if newline_at.size != nlines - 1 or (newline_at != np.arange(1, nlines) * width - 1).any():
         return None
-    starts = np.empty(where.size + 1, dtype=np.int64)
-    starts[0] = 0
-    starts[1:] = where + 1
-    ends = np.empty(where.size + 1, dtype=np.int64)
-    ends[:-1] = where
-    ends[-1] = buf.size
-    values = digits(buf, starts, ends)
+    values = split_digits(buf, where)
     if values is None:
         return None
     table = values.reshape(nlines, width)

@@ -42,7 +42,7 @@ from .._types import Rank, Ranking
 from ..errors import FormatError
 from ..model import Election
 from ._common import parse_int, read_text, split_lines
-from ._fastparse import as_array, digits, read_bytes
+from ._fastparse import as_array, read_bytes, split_digits
 
 __all__ = ["load", "loads"]
 
@@ -357,13 +357,7 @@ def _orders(region: bytes, ncand: int) -> tuple[Marks, IntArray] | None:
     colon = np.flatnonzero(kinds == _COLON)
     if colon.size != line_end.size + 1 or colon[0] != 0 or (colon[1:] != line_end + 1).any():
         return None
-    starts = np.empty(where.size + 1, dtype=np.int64)
-    starts[0] = 0
-    starts[1:] = where + 1
-    ends = np.empty(where.size + 1, dtype=np.int64)
-    ends[:-1] = where
-    ends[-1] = buf.size
-    values = digits(buf, starts, ends)
+    values = split_digits(buf, where)
     if values is None:
         return None
     # Token i is a count when it opens a line: the first, or the one after a newline.

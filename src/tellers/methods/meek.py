@@ -589,6 +589,23 @@ def _checked_omega(a: Arithmetic, omega: int | None) -> int:
     return k
 
 
+def _count_generic(
+    rule: MeekRule,
+    election: Election,
+    *,
+    seats: int | None,
+    seed: int,
+    arithmetic: Arithmetic | None,
+    omega: int | None,
+    batch_defeat: bool,
+) -> Result:
+    """Count by a generic keep-factor rule at Droop's defaults unless told otherwise."""
+    a = arithmetic or GuardedArithmetic(18, 9)
+    k = _checked_omega(a, omega)
+    rule = replace(rule, batch_defeat=batch_defeat)
+    return _MeekCount(election, rule, a, omega=k, seats=seats, seed=seed).run()
+
+
 def count(
     election: Election,
     *,
@@ -599,10 +616,15 @@ def count(
     batch_defeat: bool = True,
 ) -> Result:
     """Count by Meek's method (Droop's generic rule; default guarded 18+9 places, omega 10^-9)."""
-    a = arithmetic or GuardedArithmetic(18, 9)
-    rule = replace(MEEK, batch_defeat=batch_defeat)
-    k = _checked_omega(a, omega)
-    return _MeekCount(election, rule, a, omega=k, seats=seats, seed=seed).run()
+    return _count_generic(
+        MEEK,
+        election,
+        seats=seats,
+        seed=seed,
+        arithmetic=arithmetic,
+        omega=omega,
+        batch_defeat=batch_defeat,
+    )
 
 
 def count_warren(
@@ -615,10 +637,15 @@ def count_warren(
     batch_defeat: bool = True,
 ) -> Result:
     """Count by Warren's method (Droop's generic rule; defaults as :func:`count`)."""
-    a = arithmetic or GuardedArithmetic(18, 9)
-    rule = replace(WARREN, batch_defeat=batch_defeat)
-    k = _checked_omega(a, omega)
-    return _MeekCount(election, rule, a, omega=k, seats=seats, seed=seed).run()
+    return _count_generic(
+        WARREN,
+        election,
+        seats=seats,
+        seed=seed,
+        arithmetic=arithmetic,
+        omega=omega,
+        batch_defeat=batch_defeat,
+    )
 
 
 def count_prf(election: Election, *, seats: int | None = None, seed: int = 0) -> Result:
