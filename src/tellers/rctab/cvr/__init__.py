@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -153,8 +154,13 @@ def read_sources(config: ContestConfig, collector: Collector) -> None:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        for i, source in enumerate(config.sources):
-            _reader(source.provider)(config, i, collector)
+        with ExitStack() as stack:
+            if any(s.provider is Provider.ESS for s in config.sources):
+                from .ess import read_ahead
+
+                stack.enter_context(read_ahead(config, collector))
+            for i, source in enumerate(config.sources):
+                _reader(source.provider)(config, i, collector)
     finally:
         if enabled:
             gc.enable()
