@@ -146,6 +146,55 @@ def scottish_stv(ncand: int, seats: int, ballots: Ballots) -> list[int]:
     return elected
 
 
+def meek_prf(ncand: int, seats: int, ballots: Ballots) -> list[int]:
+    """Return the winners under the PR Foundation's Reference Meek Rule, ballot by ballot.
+
+    Nine-place integers; each iteration walks every merged ballot down its preferences [B.2.a]
+    until the weight is used up; the quota, elections, surplus and keep-factor update follow
+    B.2.b-f, and the lowest hopeful is defeated once the surplus is below 10^-6 or stops
+    falling [B.3].  Ties go to the lower candidate number.
+    """
+    one = 10**9
+    omega = one // 10**6
+    kf = [one] * ncand
+    hopeful = set(range(ncand))
+    elected: list[int] = []
+    while len(elected) < seats and len(elected) + len(hopeful) > seats:  # B.1
+        last = None
+        while True:
+            votes = [0] * ncand
+            for order, n in ballots.items():  # B.2.a
+                w = one
+                for c in order:
+                    k = kf[c]
+                    if k:
+                        keep = -(-w * k // one)  # rounded up
+                        votes[c] += keep * n
+                        w -= keep
+                        if w <= 0:
+                            break
+            quota = sum(votes) // (seats + 1) + 1  # B.2.b
+            newly = sorted((c for c in hopeful if votes[c] >= quota), key=lambda c: -votes[c])
+            for c in newly:  # B.2.c
+                hopeful.discard(c)
+                elected.append(c)
+            surplus = max(0, sum(votes[c] - quota for c in elected))  # B.2.d
+            if newly:
+                break
+            if surplus < omega or (last is not None and surplus >= last):  # B.2.e, B.3
+                low = min(sorted(hopeful), key=lambda c: votes[c])
+                hopeful.discard(low)
+                kf[low] = 0
+                break
+            last = surplus
+            for c in elected:  # B.2.f
+                scaled = -(-kf[c] * quota // one)  # kf x q, rounded up
+                kf[c] = -(-scaled * one // votes[c])  # then / v, rounded up
+    if len(elected) < seats:  # C.1
+        elected.extend(sorted(hopeful))
+    return elected
+
+
 def surname(name: str) -> str:
     """Return a name's last word, lower-cased, letters only."""
     words = name.replace('"', " ").split()

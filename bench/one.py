@@ -237,7 +237,12 @@ def case_e(tool: str, method: str) -> tuple[float, Any]:
         return timed(
             lambda: lambda: [names[c] for c in baseline.scottish_stv(len(names), 5, ballots)]
         )
+    if tool == "baseline" and method == "meek-prf":
+        return timed(lambda: lambda: [names[c] for c in baseline.meek_prf(len(names), 5, ballots)])
     raise SystemExit(f"{tool} has no {method}")
+
+
+E_METHODS = {"e-scottish": "scottish-stv", "e-meek": "meek", "e-meek-prf": "meek-prf"}
 
 
 def warm(tool: str) -> None:
@@ -263,8 +268,8 @@ def main() -> None:
     t = time.perf_counter()
     if case == "c-count":
         seconds, out = case_c_count(tool)
-    elif case in ("e-scottish", "e-meek"):
-        seconds, out = case_e(tool, "scottish-stv" if case == "e-scottish" else "meek")
+    elif case in E_METHODS:
+        seconds, out = case_e(tool, E_METHODS[case])
     else:
         fn = {"a": case_a, "b": case_b, "c-read": case_c_read, "d": case_d}[case]
         out = fn(tool)

@@ -45,6 +45,10 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("tellers", "baseline"),
     ),
     "e-meek": ("Generated 1 M ballots, 30 cands, 5 seats: Meek", ("tellers",)),
+    "e-meek-prf": (
+        "Generated 1 M ballots, 30 cands, 5 seats: Meek, PRF reference rule",
+        ("tellers", "baseline"),
+    ),
 }
 
 TARGETS = {
@@ -55,6 +59,7 @@ TARGETS = {
     "d": "≤ 0.5 s",
     "e-scottish": "≤ 2 s",
     "e-meek": "≤ 10 s",
+    "e-meek-prf": "≤ 10 s",
 }
 
 

@@ -82,6 +82,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Context, Decimal
+from functools import cached_property
 from typing import Protocol
 
 from .._types import CandidateIndex, Rank
@@ -95,6 +96,7 @@ from ..arithmetic import (
 )
 from ..errors import ConfigurationError
 from ..model import Action, Decision, Election, Outcome, Result, Round, TieBreak, TieMethod
+from ._meek_fast import MeekArrays
 from ._ties import Lot, break_by_order
 from .base import resolve_seats
 
@@ -248,6 +250,7 @@ class _MeekCount:
         omega: int,
         seats: int | None,
         seed: int,
+        arrays: bool = True,
     ) -> None:
         self.election = election
         self.rule = rule
@@ -271,8 +274,10 @@ class _MeekCount:
         self.defeated: list[CandidateIndex] = []
         # [A] keep factors: 1 for hopeful candidates, 0 for withdrawn ones.
         self.kf: list[Value] = [self.one if c in self.hopeful else self.zero for c in range(n)]
-        self.ballots = _read_ballots(election, equal_ranks=rule.equal_ranks)
-        self.valid = sum(w for _, w in self.ballots)
+        # Papers grouped by what a distribution does with them (``_meek_fast``), where that
+        # applies; otherwise every ballot is walked at every iteration.
+        self.arrays = MeekArrays.build(election, equal_ranks=rule.equal_ranks) if arrays else None
+        self.valid = self.arrays.valid if self.arrays else sum(w for _, w in self.ballots)
         self.votes: list[Value] = [self.zero] * n
         self.exhausted: Value = self.zero
         self.loss: Value = self.zero
@@ -291,10 +296,22 @@ class _MeekCount:
         cmp = self.a.compare(vote, self.quota)
         return cmp > 0 if self.exact else cmp >= 0
 
+    @cached_property
+    def ballots(self) -> list[tuple[tuple[Rank, ...], int]]:
+        """Every ballot as its ranks, read only when ballots are walked one by one."""
+        return _read_ballots(self.election, equal_ranks=self.rule.equal_ranks)
+
     # -- B.2.a: distribute every ballot -----------------------------------------------------
 
     def distribute(self) -> None:
         """Pass every ballot down its preferences at the current keep factors [B.2.a]."""
+        if self.arrays is not None:
+            out = self.arrays.distribute(self.a, self.kf, self.rule.keep)
+            if out is not None:
+                self.votes, self.exhausted, self.loss = out
+                return
+            # A keep factor changed in a way the groups do not follow: walk every ballot.
+            self.arrays = None
         votes = [self.zero] * self.n
         exhausted = loss = self.zero
         for ranks, weight in self.ballots:
