@@ -8,6 +8,8 @@ skipped ranks and (for the PRF rule, which stops there) equal rankings are drawn
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -56,11 +58,13 @@ def assert_same(grouped: Result, walked: Result) -> None:
         assert shown == [str(v) for v in (*w.tallies, w.exhausted, w.loss)]
 
 
+# Rational values can grow without bound over many iterations (meek.py says so), so random
+# elections are counted in the fixed-point arithmetics; the rational one is in the worked case.
 @settings(max_examples=150, deadline=None)
 @given(
     elections(equal=False),
     st.sampled_from(sorted(RULES)),
-    st.sampled_from(sorted(ARITHMETICS)),
+    st.sampled_from(["fixed6", "guarded"]),
 )
 def test_grouped_equals_walked(election: Election, rule: str, arithmetic: str) -> None:
     grouped, walked, _ = both(election, rule, arithmetic)
@@ -93,8 +97,8 @@ def test_grouped_path_is_taken_and_followed_to_the_end() -> None:
         seats=3,
     )
     assert _meek_fast.MeekArrays.build(election, equal_ranks=True) is not None
-    for rule in RULES:
-        grouped, walked, stayed = both(election, rule, "guarded")
-        assert stayed, rule
+    for rule, arithmetic in itertools.product(RULES, ARITHMETICS):
+        grouped, walked, stayed = both(election, rule, arithmetic)
+        assert stayed, (rule, arithmetic)
         assert_same(grouped, walked)
         assert grouped.elected_names == walked.elected_names
