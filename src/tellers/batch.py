@@ -15,11 +15,12 @@ import multiprocessing as mp
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from .errors import FormatError, TellersError
-from .formats import FORMATS, format_for, read
+from .formats import FORMATS, _common, format_for, read
 from .methods import REGISTRY
 from .model import Result
 
@@ -51,11 +52,123 @@ def _default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _read_count(job: tuple[Path, str, int | None, int, str | None]) -> Result:
-    """Read and count one file (run in a worker process)."""
+#: One file to count: path, method, seats, seed and format.
+Job = tuple[Path, str, int | None, int, str | None]
+
+
+def _read_count(job: Job) -> Result:
+    """Read and count one file."""
     path, method, seats, seed, input_format = job
     election = read(path, input_format or format_for(path))
     return REGISTRY.get(method).count(election, seats=seats, seed=seed)
+
+
+#: Chunks handed to each worker ahead of the one it is on, so it never waits for the next.
+_AHEAD = 2
+
+
+def _serve(conn: Connection, work: Sequence[Job]) -> None:
+    """A worker's loop: read and count the files whose places arrive, until told to stop.
+
+    The jobs themselves came with the fork, so only their places and the results cross the
+    pipe.  An error comes back as a value, to be raised in file order.
+    """
+    # The worker has a core of its own: a reader's thread pool would only contend for it.
+    _common.library_threads = False
+    while (chunk := conn.recv()) is not None:
+        out: list[tuple[int, Result | BaseException]] = []
+        for i in chunk:
+            try:
+                out.append((i, _read_count(work[i])))
+            except Exception as e:  # any failure, so the parent never waits for a lost file
+                out.append((i, e))
+        conn.send(out)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # the reader will say what is wrong with it
+
+
+#: Chunks handed out per worker: enough that the last to finish keeps the others waiting
+#: for little, few enough that handing them out costs little.
+_CHUNKS_PER_WORKER = 16
+
+
+def _chunks(paths: Sequence[Path], workers: int) -> list[list[int]]:
+    """Group the files, largest first, into chunks of about equal size (a big file alone)."""
+    sizes = [_size(p) for p in paths]
+    target = sum(sizes) / (workers * _CHUNKS_PER_WORKER)
+    chunks: list[list[int]] = []
+    held = 0.0
+    for i in sorted(range(len(paths)), key=lambda i: -sizes[i]):
+        if not chunks or held >= target:
+            chunks.append([])
+            held = 0.0
+        chunks[-1].append(i)
+        held += sizes[i]
+    return chunks
+
+
+def _pooled(paths: Sequence[Path], work: Sequence[Job], workers: int) -> Iterator[Result]:
+    """Count the jobs in forked workers, largest file first; yield the results in file order.
+
+    One pipe per worker and no helper threads: a pool's threads wake for every result and,
+    with every core busy counting, cost more than a small ward takes to count.
+    """
+    ctx = mp.get_context("fork")
+    queue = _chunks(paths, workers)
+    queue.reverse()  # popped from the end
+    procs: list[tuple[BaseProcess, Connection]] = []
+    finished = False
+    try:
+        for _ in range(workers):
+            mine, theirs = ctx.Pipe()
+            started = ctx.Process(target=_serve, args=(theirs, work), daemon=True)
+            started.start()
+            theirs.close()
+            procs.append((started, mine))
+        busy: dict[Connection, int] = {}
+        for _, conn in procs:
+            busy[conn] = 0
+            while busy[conn] < _AHEAD and queue:
+                conn.send(queue.pop())
+                busy[conn] += 1
+        done: dict[int, Result | BaseException] = {}
+        ready = 0
+        while ready < len(work):
+            for waited in wait([c for c, n in busy.items() if n]):
+                assert isinstance(waited, Connection)
+                conn = waited
+                try:
+                    results = conn.recv()
+                except EOFError:
+                    raise TellersError("a worker process died while counting") from None
+                busy[conn] -= 1
+                if queue:
+                    conn.send(queue.pop())
+                    busy[conn] += 1
+                done.update(results)
+            while ready in done:
+                got = done.pop(ready)
+                if isinstance(got, BaseException):
+                    raise got
+                yield got
+                ready += 1
+        finished = True
+    finally:
+        # Idle workers are told to stop; after an error, or when the caller stops early,
+        # the workers may be busy with files no one will read, so they are stopped at once.
+        for proc, conn in procs:
+            if finished:
+                conn.send(None)
+            else:
+                proc.terminate()
+        for proc, conn in procs:
+            proc.join()
+            conn.close()
 
 
 def count_files(
@@ -69,10 +182,11 @@ def count_files(
 ) -> Iterator[tuple[Path, Result]]:
     """Read and count each file, yielding (path, result) in the order given.
 
-    With more than one job, files are read and counted by forked worker processes, each taking
-    a few files at a time, so every core works on a folder of small files; results come back
-    in file order.  Where fork is not available the files are counted here, one by one.  The
-    first error (a bad file or a method that cannot count it) is raised as it is met.
+    With more than one job, files are read and counted by forked worker processes, one file
+    at a time and largest first, so that no core waits at the end on one big file; results
+    are given back in file order.  Where fork is not available the files are counted here,
+    one by one.  The first error in file order (a bad file or a method that cannot count it)
+    is raised once every result before it has been given.
     """
     REGISTRY.get(method)
     if input_format is not None and input_format not in FORMATS:
@@ -81,10 +195,7 @@ def count_files(
     work = [(p, method, seats, seed, input_format) for p in paths]
     if workers > 1 and "fork" in mp.get_all_start_methods():
         # Fork, not spawn: the workers start with tellers and numpy already imported.
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            chunk = max(1, min(8, len(paths) // (4 * workers)))
-            results = pool.map(_read_count, work, chunksize=chunk)
-            yield from zip(paths, results, strict=True)
+        yield from zip(paths, _pooled(paths, work, workers), strict=True)
         return
     for job in work:
         yield job[0], _read_count(job)

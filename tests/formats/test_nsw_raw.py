@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tellers._arrays import ArrayElection
-from tellers.formats import mollison, nsw_raw, preflib, read
+from tellers.formats import _common, mollison, nsw_raw, preflib, read
 from tellers.formats._common import read_text
 from tellers.methods import count
 from tellers.model import Ballot, Election
@@ -138,3 +141,107 @@ def test_fast_mollison_equals_careful() -> None:
         careful.seats,
         careful.title,
     )
+
+
+def _both(path: Path) -> tuple[Election | str, Election | str]:
+    """Read with the fast path (in one batch and in small ones) and with the careful parser."""
+    from tellers.errors import FormatError
+
+    def outcome(reader: Callable[[Path], Election]) -> Election | str:
+        try:
+            return reader(path)
+        except FormatError as e:
+            return f"{e.line}: {e}"
+
+    return outcome(nsw_raw.load), outcome(nsw_raw.load_careful)
+
+
+def _same(path: Path) -> None:
+    fast, careful = _both(path)
+    if isinstance(careful, str):
+        assert fast == careful
+        return
+    assert isinstance(fast, Election)
+    assert (fast.names, fast.ballots, fast.title) == (careful.names, careful.ballots, careful.title)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # A paper's rows apart: the careful parser joins them into one paper.
+        [ROWS[0], ROWS[3], "Wye\tHall\t1\tFormal\tCY Cat\t3\t3"],
+        # A polling place listed twice, its papers numbered apart.
+        [ROWS[0], ROWS[7], "Wye\tHall\t9\tFormal\tCY Cat\t1\t1"],
+        # ... and a paper number met again under it.
+        [ROWS[0], ROWS[7], "Wye\tHall\t1\tFormal\tCY Cat\t3\t3"],
+        # Numbers that differ only by a leading zero are different papers.
+        [ROWS[0], "Wye\tHall\t01\tFormal\tCY Cat\t1\t1", "Wye\tHall\t001\tFormal\tAL Ann\t1\t1"],
+        # Papers out of order, numbers of many lengths, text numbers.
+        [
+            "Wye\tHall\t100\tFormal\tCY Cat\t1\t1",
+            "Wye\tHall\t99\tFormal\tAL Ann\t1\t1",
+            "Wye\tHall\t1234567890\tFormal\tBO Bob\t1\t1",
+            "Wye\tHall\tB7\tFormal\tBO Bob\t1\t1",
+            "Wye\tHall\t\tFormal\tAL Ann\t1\t1",
+            "Wye\tHall\t99\tFormal\tCY Cat\t2\t2",
+        ],
+        # Preferences counted out of row order; a paper naming a candidate twice.
+        ["Wye\tHall\t1\tFormal\tAL Ann\t2\t2", "Wye\tHall\t1\tFormal\tBO Bob\t1\t1"],
+        ["Wye\tHall\t1\tFormal\tAL Ann\t2\t2", "Wye\tHall\t1\tFormal\tAL Ann\t1\t1"],
+    ],
+)
+def test_fast_path_agrees_on_unusual_layouts(tmp_path: Path, rows: list[str]) -> None:
+    _same(district(tmp_path, rows))
+
+
+NAMES = ["AL Ann", "BO Bob", "CY Cat", "DI Dee", ""]
+
+
+@st.composite
+def papers(draw: st.DrawFn) -> list[str]:
+    """Rows of a few papers, mostly well formed, with keys, marks and formality varied."""
+    rows: list[str] = []
+    for _ in range(draw(st.integers(1, 12))):
+        place = draw(st.sampled_from(["Hall", "Postal", "Hall2"]))
+        bp = draw(st.sampled_from(["1", "2", "3", "01", "10", "INF_1", "x"]))
+        formal = draw(st.booleans()) or draw(st.booleans())
+        names = draw(st.permutations(NAMES[:4]))[: draw(st.integers(1, 4))]
+        if draw(st.integers(0, 9)) == 0:
+            names = [*names, draw(st.sampled_from(NAMES))]
+        for k, name in enumerate(names, start=1):
+            counted = str(k) if formal else ""
+            if formal and draw(st.integers(0, 9)) == 0:
+                counted = draw(st.sampled_from(["", "0", "1", "3", "12", "99"]))
+            rows.append(
+                f"Wye\t{place}\t{bp}\t{'Formal' if formal else 'Informal'}\t{name}\t{k}\t{counted}"
+            )
+    if draw(st.booleans()):
+        rows = draw(st.permutations(rows))
+    return rows
+
+
+@pytest.mark.parametrize("layout", ["whole", "one block", "streamed"])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=papers())
+def test_fast_path_agrees_with_careful(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str, rows: list[str]
+) -> None:
+    if layout == "one block":
+        # As in a batch worker: no threads, the district parsed as one block.
+        monkeypatch.setattr(_common, "library_threads", False)
+    elif layout == "streamed":
+        # Streamed in blocks of a few rows: papers and places run across batches.
+        monkeypatch.setattr(nsw_raw, "_WHOLE", 0)
+        monkeypatch.setattr(nsw_raw, "_BLOCK", 160)
+    _same(district(tmp_path, rows))
+
+
+def test_many_candidates_go_to_the_careful_parser(tmp_path: Path) -> None:
+    # 70 preferences do not fit the fast path's bit sets; the careful parser reads them.
+    rows = [f"Wye\tHall\t1\tFormal\tC{k:02d} X\t{k}\t{k}" for k in range(1, 71)]
+    path = district(tmp_path, rows)
+    _same(path)
+    fast = nsw_raw.load(path)
+    assert len(fast.ballots) == 1 and len(fast.ballots[0].ranking) == 70

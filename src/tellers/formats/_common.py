@@ -7,7 +7,11 @@ from pathlib import Path
 
 from ..errors import FormatError
 
-__all__ = ["csv_rows", "parse_int", "read_text", "split_lines"]
+__all__ = ["csv_rows", "library_threads", "parse_int", "read_text", "split_lines"]
+
+#: Whether a reader may parse with its library's own thread pool (pyarrow's).  Batch workers,
+#: already one per core, turn this off: more threads there would only contend for the cores.
+library_threads = True
 
 
 def read_text(path: str | Path) -> str:

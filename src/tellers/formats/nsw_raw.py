@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import struct
 import zipfile
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -34,10 +33,19 @@ from typing import IO, Any
 import numpy as np
 import numpy.typing as npt
 
-from .._arrays import PAD, ArrayElection, BallotArrays, has_repeats, index_dtype, merge_rows
+from .._arrays import (
+    INT64_LIMIT,
+    PAD,
+    ArrayElection,
+    BallotArrays,
+    has_repeats,
+    index_dtype,
+    merge_rows,
+)
 from .._types import Ranking
 from ..errors import FormatError
 from ..model import Election
+from . import _common
 from ._common import split_lines
 
 __all__ = ["COLUMNS", "load", "load_careful"]
@@ -113,18 +121,6 @@ def _member(path: str | Path) -> _Member:
 # --- the fast path ----------------------------------------------------------------------------
 
 
-def _codes(column: Any, names: dict[bytes, int], pc: Any) -> npt.NDArray[np.int64] | None:
-    """Number the values of a binary column (in order of first sight; -1 for empty)."""
-    encoded = pc.dictionary_encode(column)
-    table = np.array(
-        [names.setdefault(v, len(names)) if v else -1 for v in encoded.dictionary.to_pylist()]
-        + [-1],
-        dtype=np.int64,
-    )
-    codes: npt.NDArray[np.int64] = table[encoded.indices.to_numpy(zero_copy_only=False)]
-    return codes
-
-
 def _load_fast(f: IO[bytes], path: str | Path, size: int) -> Election | None:
     """Read the file with pyarrow; None when anything is unusual (the careful parser decides)."""
     try:
@@ -136,7 +132,10 @@ def _load_fast(f: IO[bytes], path: str | Path, size: int) -> Election | None:
     # Binary, not strings or dictionaries: UTF-8 checks and hashing every row cost more
     # than the comparisons below, which touch each value once.
     text = pa.binary()
-    read_options = pcsv.ReadOptions(block_size=_BLOCK, use_threads=True)
+    # Without threads, a district read whole is parsed as one block: one batch to group.
+    threads = _common.library_threads
+    block = _BLOCK if threads or size > _WHOLE else max(_BLOCK, size + 1)
+    read_options = pcsv.ReadOptions(block_size=block, use_threads=threads)
     parse_options = pcsv.ParseOptions(delimiter="\t", quote_char=False, double_quote=False)
     try:
         convert_options = pcsv.ConvertOptions(
@@ -205,7 +204,8 @@ def _inflate(path: str | Path) -> bytes | None:
         data: bytes = isal_zlib.decompress(raw, wbits=-15)
     except Exception:  # ISA-L raises its own error type for corrupt data; zipfile decides
         return None
-    if zlib.crc32(data) != info.CRC or len(data) != info.file_size:
+    # ISA-L's CRC is an order of magnitude faster than zlib's on 700 MB.
+    if isal_zlib.crc32(data) != info.CRC or len(data) != info.file_size:
         return None
     return data
 
@@ -256,20 +256,23 @@ def _is_header(head: bytes) -> bool:
 
 def _from_batches(batches: Iterator[Any], path: str | Path, pc: Any) -> Election | None:
     """Gather the counted marks of formal papers from every batch and build the election."""
-    import pyarrow as pa
 
+    # Every non-empty CandidateName, numbered in order of first sight.
     names: dict[bytes, int] = {}
     district: bytes | None = None
     segs: list[npt.NDArray[np.int64]] = []
     prefs: list[npt.NDArray[np.int64]] = []
     cands: list[npt.NDArray[np.int64]] = []
-    formal_segs = 0
+    formal_papers = 0
     offset = 0
-    last_key: tuple[bytes, bytes] | None = None
+    last_place: bytes | None = None
+    last_bp: bytes | None = None
     last_formal: bool | None = None
-    others: set[bytes] = set()
-    last_formal_seg = -1
-    starts: list[Any] = []
+    # For the check that no paper's rows are split up: the polling place of each run of rows,
+    # and each paper's BPNumber and whether it opens such a run.
+    place_runs: list[bytes] = []
+    opening_bp: list[Any] = []
+    opening_run: list[npt.NDArray[np.bool_]] = []
     for batch in batches:
         n = batch.num_rows
         if n == 0:
@@ -283,97 +286,235 @@ def _from_batches(batches: Iterator[Any], path: str | Path, pc: Any) -> Election
         bp = batch.column(2)
         formality = batch.column(3)
         is_formal = pc.equal(formality, _FORMAL.encode()).to_numpy(zero_copy_only=False)
-        if not pc.all(pc.or_(pc.equal(formality, _INFORMAL.encode()), is_formal)).as_py():
+        # Informal papers are few: compare only the rows that are not Formal.
+        rest = np.flatnonzero(~is_formal)
+        if rest.size and not pc.all(pc.equal(formality.take(rest), _INFORMAL.encode())).as_py():
             return None
-        counted_col = batch.column(5)
         # A new paper starts where the polling place or the ballot-paper number changes.
+        new_place = np.empty(n, dtype=bool)
         change = np.empty(n, dtype=bool)
-        first_key = (place[0].as_py(), bp[0].as_py())
-        change[0] = first_key != last_key
+        first_place = place[0].as_py()
+        new_place[0] = first_place != last_place
+        change[0] = bool(new_place[0]) or bp[0].as_py() != last_bp
         if n > 1:
-            same = pc.and_(
-                pc.equal(bp.slice(1), bp.slice(0, n - 1)),
-                pc.equal(place.slice(1), place.slice(0, n - 1)),
+            np.logical_not(
+                pc.equal(place.slice(1), place.slice(0, n - 1)).to_numpy(zero_copy_only=False),
+                out=new_place[1:],
             )
-            change[1:] = ~same.to_numpy(zero_copy_only=False)
-        last_key = (place[n - 1].as_py(), bp[n - 1].as_py())
+            np.logical_not(
+                pc.equal(bp.slice(1), bp.slice(0, n - 1)).to_numpy(zero_copy_only=False),
+                out=change[1:],
+            )
+            change[1:] |= new_place[1:]
+        last_place, last_bp = place[n - 1].as_py(), bp[n - 1].as_py()
+        place_runs.extend(place.take(np.flatnonzero(new_place)).to_pylist())
         # A paper's rows must agree on its formality (the careful parser names the row).
         flips = np.empty(n, dtype=bool)
         flips[0] = last_formal is not None and bool(is_formal[0]) != last_formal
-        flips[1:] = is_formal[1:] != is_formal[:-1]
+        np.not_equal(is_formal[1:], is_formal[:-1], out=flips[1:])
         if (flips & ~change).any():
             return None
         last_formal = bool(is_formal[-1])
+        formal_papers += int(np.count_nonzero(change & is_formal))
+        opening = np.flatnonzero(change)
+        opening_bp.append(bp.take(opening))
+        opening_run.append(new_place[opening])
         seg = np.cumsum(change) + (offset - 1)
         offset = int(seg[-1]) + 1
-        # Each paper's key once, to check below that no paper's rows are split up.
-        opening = pa.array(np.flatnonzero(change))
-        starts.append(pc.binary_join_element_wise(place.take(opening), bp.take(opening), b"\t"))
-        values = _counted(counted_col)
+        values = _counted(batch.column(5))
         if values is None:
             return None
         counted = values >= 0
         if (counted & ~is_formal).any():
             return None
-        fseg = seg[is_formal]
-        if fseg.size:
-            formal_segs += int(np.count_nonzero(np.diff(fseg))) + int(fseg[0] != last_formal_seg)
-            last_formal_seg = int(fseg[-1])
-        if not counted.all():
-            others.update(pc.unique(batch.column(4).filter(pa.array(~counted))).to_pylist())
+        # Hashing the whole column once is cheaper than picking the counted rows first, and
+        # its dictionary names every candidate, marked or not, as the careful parser lists them.
+        encoded = pc.dictionary_encode(batch.column(4))
+        table = np.array(
+            [names.setdefault(v, len(names)) if v else -1 for v in encoded.dictionary.to_pylist()],
+            dtype=np.int64,
+        )
         rows = np.flatnonzero(counted)
         if rows.size:
-            p = values[rows]
-            # Candidates are named only where a preference is counted: hash just those rows.
-            c = _codes(batch.column(4).take(rows), names, pc)
-            if c is None:
-                return None
-            if (p < 1).any() or (c < 0).any():
-                return None
+            c = table[encoded.indices.to_numpy(zero_copy_only=False)[rows]]
+            if (c < 0).any():
+                return None  # a counted preference with no candidate named
             segs.append(seg[rows])
-            prefs.append(p)
+            prefs.append(values[rows])
             cands.append(c)
-    if not segs or not names or district is None:
+    if not segs or district is None:
         return None
-    # A paper whose rows are not together would be read as two: the careful parser decides.
-    if pc.count_distinct(pa.chunked_array(starts)).as_py() != offset:
+    if not _papers_together(place_runs, opening_bp, opening_run, offset, pc):
         return None
+    try:
+        decoded = [k.decode("utf-8") for k in names]
+        title = district.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    order = sorted(decoded)
+    position = {name: i for i, name in enumerate(order)}
+    remap = np.array([position[name] for name in decoded], dtype=np.int64)
     seg = np.concatenate(segs)
     pref = np.concatenate(prefs) - 1
-    cand = np.concatenate(cands)
-    # Number the formal papers 0, 1, ... (their marks are consecutive).
-    ballot = np.cumsum(np.r_[True, seg[1:] != seg[:-1]]) - 1
-    nballots = int(ballot[-1]) + 1
-    if nballots != formal_segs:
+    cand = remap[np.concatenate(cands)]
+    # A formal paper's counted marks are consecutive rows: each run of one seg is a paper.
+    new = np.empty(seg.size, dtype=bool)
+    new[0] = True
+    np.not_equal(seg[1:], seg[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    if starts.size != formal_papers:
         return None  # a formal paper without a counted preference: the careful parser decides
-    per = np.bincount(ballot, minlength=nballots)
+    per = np.diff(starts, append=seg.size)
+    ncand = len(order)
     width = int(per.max())
+    if int(pref.max()) < _BITS and ncand < _BITS and (ncand + 1) ** width < INT64_LIMIT:
+        arrays = _merged_by_bits(starts, per, pref, cand, ncand, width)
+    else:
+        arrays = _merged_by_cells(seg, new, per, pref, cand, ncand, width)
+    if arrays is None:
+        return None
+    return ArrayElection.create(order, arrays, title=title, source=str(path))
+
+
+#: Preferences and candidates below this many fit one bit each of a uint64.
+_BITS = 63
+
+
+def _papers_together(
+    place_runs: list[bytes],
+    opening_bp: list[Any],
+    opening_run: list[npt.NDArray[np.bool_]],
+    papers: int,
+    pc: Any,
+) -> bool:
+    """Return whether every (polling place, BPNumber) opens one paper only.
+
+    The careful parser joins rows of one key wherever they are, so a paper whose rows are not
+    together would be read as two here.  Sorting numbers is far cheaper than hashing text, so
+    a BPNumber of up to nine plain digits is keyed as a number with its length and its run of
+    rows (each place listed once, so its run stands for it); only the rest (``INF_...``,
+    ``BLANK_...``, or any place listed twice) are hashed as text.
+    """
+    import pyarrow as pa
+
+    bps = pa.concat_arrays(opening_bp) if len(opening_bp) > 1 else opening_bp[0]
+    runs = np.concatenate(opening_run)
+    run_of = np.cumsum(runs) - 1
+    numbered = None
+    if len(set(place_runs)) == len(place_runs):
+        numbered = _numbers(bps)
+    if numbered is None:
+        rest = np.arange(len(bps))
+        distinct = 0
+    else:
+        is_number, length, number = numbered
+        keys = (run_of[is_number] * 10 + length[is_number]) * 10**9 + number[is_number]
+        # Papers come in rising runs of numbers: a merge sort is near linear on them, and
+        # far cheaper than hashing.
+        keys.sort(kind="stable")
+        distinct = keys.size - int(np.count_nonzero(keys[1:] == keys[:-1]))
+        rest = np.flatnonzero(~is_number)
+    if rest.size:
+        places = pa.array(place_runs, pa.binary())
+        joined = pc.binary_join_element_wise(places.take(run_of[rest]), bps.take(rest), b"\t")
+        distinct += pc.count_distinct(joined).as_py()
+    return bool(distinct == papers)
+
+
+def _numbers(
+    column: Any,
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64], npt.NDArray[np.int64]] | None:
+    """Return which values are 1-9 plain digits, every value's length, and those numbers.
+
+    None if the column's buffers are not the plain layout.
+    """
+    if column.null_count or column.offset:
+        return None
+    _, offsets_buf, data_buf = column.buffers()
+    if data_buf is None:
+        return None
+    offsets = np.frombuffer(offsets_buf, dtype=np.int32, count=len(column) + 1).astype(np.int64)
+    data = np.frombuffer(data_buf, dtype=np.uint8, count=int(offsets[-1]))
+    start = offsets[:-1]
+    length = np.diff(offsets)
+    # Non-digit bytes per value, from a running count: empty values need no special case.
+    other = np.zeros(data.size + 1, dtype=np.int32)
+    np.cumsum((data - np.uint8(48)) > 9, out=other[1:])
+    is_number = (other[offsets[1:]] == other[start]) & (length >= 1) & (length <= 9)
+    at = start[is_number]
+    left = length[is_number]
+    value = data[at].astype(np.int64) - 48
+    for k in range(1, int(left.max()) if left.size else 0):
+        more = left > k
+        value = np.where(more, value * 10 + data[np.where(more, at + k, at)] - 48, value)
+    number = np.zeros(len(column), dtype=np.int64)
+    number[is_number] = value
+    return is_number, length, number
+
+
+def _merged_by_bits(
+    starts: npt.NDArray[np.intp],
+    per: npt.NDArray[np.intp],
+    pref: npt.NDArray[np.int64],
+    cand: npt.NDArray[np.int64],
+    ncand: int,
+    width: int,
+) -> BallotArrays | None:
+    """Check and merge papers with one bit per preference and per candidate; None if bad.
+
+    A paper of k counted marks whose preference bits fill exactly the k lowest bits has each
+    of 1..k once, and one whose candidate bits number k names no candidate twice: two
+    reductions over the marks instead of a papers x ranks table.  Identical papers are merged
+    on one integer each, the marks as digits in base ncand + 1 (0 for no mark).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    one = np.uint64(1)
+    filled = np.bitwise_or.reduceat(np.left_shift(one, pref.astype(np.uint64)), starts)
+    if (filled != np.left_shift(one, per.astype(np.uint64)) - one).any():
+        return None
+    named = np.bitwise_or.reduceat(np.left_shift(one, cand.astype(np.uint64)), starts)
+    if (np.bitwise_count(named) != per).any():
+        return None
+    base = ncand + 1
+    digit = np.power(base, np.arange(width, dtype=np.int64))
+    keys = np.add.reduceat((cand + 1) * digit[pref], starts)
+    # Hashing numbers the distinct papers in order of first sight, as merge_rows orders them.
+    encoded = pc.dictionary_encode(pa.array(keys))
+    distinct = encoded.dictionary.to_numpy()
+    weights = np.bincount(encoded.indices.to_numpy(), minlength=distinct.size).astype(np.int64)
+    marks = np.empty((distinct.size, width), dtype=index_dtype(ncand))
+    for j in range(width):
+        d = (distinct // digit[j]) % base
+        marks[:, j] = np.where(d > 0, d - 1, PAD)
+    return BallotArrays(marks, weights, distinct=True)
+
+
+def _merged_by_cells(
+    seg: npt.NDArray[np.int64],
+    new: npt.NDArray[np.bool_],
+    per: npt.NDArray[np.intp],
+    pref: npt.NDArray[np.int64],
+    cand: npt.NDArray[np.int64],
+    ncand: int,
+    width: int,
+) -> BallotArrays | None:
+    """Check and merge papers through a papers x ranks table (any number of candidates)."""
+    ballot = np.cumsum(new) - 1
+    nballots = per.size
     if int(pref.max()) >= width or (pref >= per[ballot]).any():
         return None
     # Papers whose counted preferences are exactly 1..k, each once: every cell filled once.
     cell = ballot * width + pref
     if np.bincount(cell, minlength=nballots * width).max() > 1:
         return None
-    # Every candidate is named on some formal paper's counted marks, or on none at all: the
-    # careful parser lists names from every row, so check nothing was named only elsewhere.
-    try:
-        decoded = {k.decode("utf-8"): v for k, v in names.items()}
-        unmarked = {k.decode("utf-8") for k in others if k} - set(decoded)
-        title = district.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    order = sorted([*decoded, *unmarked])
-    ncand = len(order)
-    remap = np.empty(ncand, dtype=np.int64)
-    for code_name, code in decoded.items():
-        remap[code] = order.index(code_name)
     marks = np.full((nballots, width), PAD, dtype=index_dtype(ncand))
-    marks[ballot, pref] = remap[cand]
+    marks[ballot, pref] = cand
     if has_repeats(marks, ncand, per):
         return None
     marks, weights = merge_rows(marks, np.ones(nballots, dtype=np.int64))
-    arrays = BallotArrays(marks, weights, distinct=True)
-    return ArrayElection.create(order, arrays, title=title, source=str(path))
+    return BallotArrays(marks, weights, distinct=True)
 
 
 # --- the careful parser -----------------------------------------------------------------------

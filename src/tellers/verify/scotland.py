@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 from ..errors import FormatError, VerificationError
@@ -101,7 +101,7 @@ class OfficialWard:
     candidates: tuple[OfficialCandidate, ...]
     contested: bool = True
 
-    @property
+    @cached_property
     def nstages(self) -> int:
         """Number of stages printed (first preferences count as stage 1)."""
         printed = [
@@ -115,6 +115,15 @@ class OfficialWard:
     def label(self) -> str:
         """``Council / Ward``."""
         return f"{self.council} / {self.ward}"
+
+    @cached_property
+    def figures(self) -> tuple[tuple[Decimal | None, ...], tuple[tuple[Figure, ...], ...]]:
+        """The first preferences and the totals of stages 2, 3, ... as compared: parsed once."""
+        first = tuple(_dec(c.first_prefs) for c in self.candidates)
+        stages = tuple(
+            tuple(_figure(c.totals[i]) for c in self.candidates) for i in range(self.nstages - 1)
+        )
+        return first, stages
 
     @cached_property
     def name_keys(self) -> tuple[frozenset[str], frozenset[str]]:
@@ -139,19 +148,26 @@ class WardCheck:
     notes: list[str] = field(default_factory=list)
 
 
+@cache
 def _person(name: str) -> str:
     """Drop the party the BLT files add in quotes: ``"Name" "Party"`` or ``Name "Party"``."""
     parts = [p for p in name.split('"') if p.strip()]
     return parts[0] if parts else name
 
 
+# Cached: the same names are keyed again for every ward that shares them.
+@cache
 def _surname(name: str) -> str:
     words = _person(name).split()
-    return re.sub(r"[^a-z]", "", words[-1].lower()) if words else ""
+    return _NOT_LETTER.sub("", words[-1].lower()) if words else ""
 
 
+@cache
 def _letters(name: str) -> str:
-    return re.sub(r"[^a-z]", "", _person(name).lower())
+    return _NOT_LETTER.sub("", _person(name).lower())
+
+
+_NOT_LETTER = re.compile(r"[^a-z]")
 
 
 def load_official(path: str | Path) -> list[OfficialWard]:
@@ -159,34 +175,59 @@ def load_official(path: str | Path) -> list[OfficialWard]:
     p = Path(path)
     try:
         with p.open(encoding="utf-8", newline="") as f:
-            rows = list(csv.DictReader(f))
+            reader = csv.reader(f)
+            header = next(reader, None)
+            # Rows as lists, as DictReader would read them (short rows padded, long cut):
+            # a dict per row costs more than the rest of the check.
+            rows = (
+                [
+                    r + [""] * (len(header) - len(r)) if len(r) < len(header) else r
+                    for r in reader
+                    if r
+                ]
+                if header
+                else []
+            )
     except FileNotFoundError:
         raise VerificationError(f"{p}: official results file not found") from None
-    if not rows:
+    if not rows or header is None:
         raise VerificationError(f"{p}: no rows")
-    stage_keys = sorted(k[len("total_votes") :] for k in rows[0] if k.startswith("total_votes"))
-    groups: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
+    col = {name: i for i, name in enumerate(header)}
+    stage_keys = sorted(k[len("total_votes") :] for k in col if k.startswith("total_votes"))
+    transfer_cols = [col[f"transfers{k}"] for k in stage_keys]
+    total_cols = [col[f"total_votes{k}"] for k in stage_keys]
+    council_col, ward_col = col["council_name"], col["ward_name"]
+    groups: dict[tuple[str, str], list[list[str]]] = defaultdict(list)
     for r in rows:
-        groups[(r["council_name"], r["ward_name"])].append(r)
+        groups[(r[council_col], r[ward_col])].append(r)
+    name, party, status = col["name"], col["party_name"], col["status"]
+    elected, first_prefs = col["elected"], col["first_prefs"]
     wards = []
     for (council, ward), rs in groups.items():
         cands = tuple(
             OfficialCandidate(
-                name=r["name"],
-                party=r["party_name"],
-                status=r["status"],
-                elected=r["elected"].strip() == "1",
-                first_prefs=r["first_prefs"],
-                transfers=tuple(r[f"transfers{k}"] for k in stage_keys),
-                totals=tuple(r[f"total_votes{k}"] for k in stage_keys),
+                name=r[name],
+                party=r[party],
+                status=r[status],
+                elected=r[elected].strip() == "1",
+                first_prefs=r[first_prefs],
+                transfers=tuple(r[i] for i in transfer_cols),
+                totals=tuple(r[i] for i in total_cols),
             )
             for r in rs
         )
-        contested = rs[0]["contested"].strip() == "1"
-        seats = int(rs[0]["seats"])
+        first = rs[0]
+        contested = first[col["contested"]].strip() == "1"
+        seats = int(first[col["seats"]])
         wards.append(
             OfficialWard(
-                council, ward, seats, rs[0]["quota"], rs[0]["valid_poll"], cands, contested
+                council,
+                ward,
+                seats,
+                first[col["quota"]],
+                first[col["valid_poll"]],
+                cands,
+                contested,
             )
         )
     return wards
@@ -199,10 +240,36 @@ class WardIndex:
     def __init__(self, wards: Sequence[OfficialWard]) -> None:
         self.wards = list(wards)
         self.by_key: dict[str, set[int]] = defaultdict(set)
+        #: For each kind of key (surname, letters): key -> the wards that have it.
+        self.by_kind: tuple[dict[str, list[int]], ...] = (defaultdict(list), defaultdict(list))
         for i, w in enumerate(self.wards):
-            for keys in w.name_keys:
+            for keys, kind in zip(w.name_keys, self.by_kind, strict=True):
                 for k in keys:
                     self.by_key[k].add(i)
+                    kind[k].append(i)
+
+    def best(self, ours: Sequence[set[str]]) -> tuple[float, OfficialWard | None]:
+        """Return the best score and ward, as :func:`match_ward` scores them.
+
+        The keys each ward shares with ``ours`` are counted from the index, so no ward's key
+        set is intersected; a ward sharing none scores zero and is never the best of a pool
+        that has any other.  Ties go to the ward first in the official file.
+        """
+        shared: list[dict[int, int]] = [{}, {}]
+        for mine, kind, counts in zip(ours, self.by_kind, shared, strict=True):
+            for k in mine:
+                for i in kind.get(k, ()):
+                    counts[i] = counts.get(i, 0) + 1
+        best, found = 0.0, None
+        for i in sorted(shared[0].keys() | shared[1].keys()):
+            w = self.wards[i]
+            score = 0.0
+            for mine, theirs, counts in zip(ours, w.name_keys, shared, strict=True):
+                n = counts.get(i, 0)
+                score = max(score, n / (len(mine) + len(theirs) - n))
+            if found is None or score > best:
+                best, found = score, w
+        return best, found
 
     def sharing(self, keys: Iterable[Iterable[str]]) -> list[OfficialWard]:
         """Return the wards sharing any key, in the official file's order."""
@@ -233,8 +300,10 @@ def match_ward(
             best = max(best, len(mine & theirs) / len(mine | theirs))
         return best
 
-    pool = wards if index is None else index.sharing(ours)
-    best = max(pool, key=score, default=None)
+    if index is not None:
+        top, found = index.best(ours)
+        return found if found is not None and top >= 0.5 else None
+    best = max(wards, key=score, default=None)
     if best is None or score(best) < 0.5:
         return None
     return best
@@ -246,8 +315,9 @@ def _map_candidates(election: Election, ward: OfficialWard) -> dict[int, int]:
     mapping: dict[int, int] = {}
     surnames = [_surname(n) for n in names]
     for j, oc in enumerate(ward.candidates):
+        theirs = _surname(oc.name)
         left = [i for i in range(len(names)) if i not in mapping.values()]
-        same = [i for i in left if surnames[i] == _surname(oc.name)]
+        same = [i for i in left if surnames[i] == theirs]
         if len(same) == 1:
             # The only one with this surname wins the comparison below whatever the ratios.
             mapping[j] = same[0]
@@ -264,8 +334,11 @@ def _map_candidates(election: Election, ward: OfficialWard) -> dict[int, int]:
 
 
 def _dec(text: str) -> Decimal | None:
+    text = text.strip()
+    if not text:
+        return None  # most cells past a ward's last stage: no exception to raise and catch
     try:
-        return Decimal(text.strip())
+        return Decimal(text)
     except InvalidOperation:
         return None
 
@@ -291,8 +364,15 @@ def _printed_places(text: str) -> int:
     return 2 if decimals == 2 else 5
 
 
-def _at(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+_QUANTUM = {places: Decimal(1).scaleb(-places) for places in (2, 5)}
+
+#: A printed total as compared: its text (stripped), the quantum to round ours to, its value.
+Figure = tuple[str, Decimal, Decimal | None]
+
+
+def _figure(text: str) -> Figure:
+    printed = text.strip()
+    return printed, _QUANTUM[_printed_places(printed)], _dec(printed)
 
 
 def _row_arithmetic(oc: OfficialCandidate, stage: int) -> str:
@@ -330,9 +410,9 @@ def check_ward(election: Election, result: Result, ward: OfficialWard, *, file: 
         check.detail = f"official file gives no figures, only who was elected: {elected_note}"
         return check
     first = result.rounds[0].tallies
+    first_declared, stage_figures = ward.figures
     for j, oc in enumerate(ward.candidates):
-        declared = _dec(oc.first_prefs)
-        if declared != first[m[j]]:
+        if first_declared[j] != first[m[j]]:
             check.status = DATA_DIFFERS
             check.detail = (
                 f"first differing candidate {oc.name}: declared {oc.first_prefs}, "
@@ -347,10 +427,10 @@ def check_ward(election: Election, result: Result, ward: OfficialWard, *, file: 
     explained: list[str] = []
     for stage in range(2, min(check.stages_official, len(result.rounds)) + 1):
         ours = result.rounds[stage - 1].tallies
-        for j, oc in enumerate(ward.candidates):
-            printed = oc.totals[stage - 2].strip()
-            mine = _at(ours[m[j]], _printed_places(printed))
-            value = _dec(printed)
+        for j, (oc, (printed, quantum, value)) in enumerate(
+            zip(ward.candidates, stage_figures[stage - 2], strict=True)
+        ):
+            mine = ours[m[j]].quantize(quantum, rounding=ROUND_HALF_UP)
             if (not printed and mine == 0) or (value is not None and value == mine):
                 continue
             where = f"stage {stage}, {oc.name}: official {printed or '(blank)'}, ours {mine}"
