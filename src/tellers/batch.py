@@ -98,22 +98,36 @@ _CHUNKS_PER_WORKER = 16
 
 
 def _chunks(paths: Sequence[Path], workers: int) -> list[list[int]]:
-    """Group the files, largest first, into chunks of about equal size (a big file alone)."""
+    """Group the files into chunks of about equal size (a big file alone), in file order but
+    for the last quarter, which goes largest first.
+
+    File order lets the caller take each result as it comes, while the workers go on with
+    the next files; largest first at the end leaves no core waiting on one big file.
+    """
     sizes = [_size(p) for p in paths]
-    target = sum(sizes) / (workers * _CHUNKS_PER_WORKER)
+    total = sum(sizes)
+    target = total / (workers * _CHUNKS_PER_WORKER)
+    head: list[int] = []
+    held = 0
+    for i, size in enumerate(sizes):
+        if held >= total * 3 / 4:
+            break
+        head.append(i)
+        held += size
+    tail = sorted(range(len(head), len(paths)), key=lambda i: -sizes[i])
     chunks: list[list[int]] = []
-    held = 0.0
-    for i in sorted(range(len(paths)), key=lambda i: -sizes[i]):
+    held = 0
+    for i in head + tail:
         if not chunks or held >= target:
             chunks.append([])
-            held = 0.0
+            held = 0
         chunks[-1].append(i)
         held += sizes[i]
     return chunks
 
 
 def _pooled(paths: Sequence[Path], work: Sequence[Job], workers: int) -> Iterator[Result]:
-    """Count the jobs in forked workers, largest file first; yield the results in file order.
+    """Count the jobs in forked workers, chunk by chunk; yield the results in file order.
 
     One pipe per worker and no helper threads: a pool's threads wake for every result and,
     with every core busy counting, cost more than a small ward takes to count.
@@ -182,11 +196,11 @@ def count_files(
 ) -> Iterator[tuple[Path, Result]]:
     """Read and count each file, yielding (path, result) in the order given.
 
-    With more than one job, files are read and counted by forked worker processes, one file
-    at a time and largest first, so that no core waits at the end on one big file; results
-    are given back in file order.  Where fork is not available the files are counted here,
-    one by one.  The first error in file order (a bad file or a method that cannot count it)
-    is raised once every result before it has been given.
+    With more than one job, files are read and counted by forked worker processes, a few
+    at a time, the last quarter largest first so that no core waits at the end on one big
+    file; results are given back in file order.  Where fork is not available the files are
+    counted here, one by one.  The first error in file order (a bad file or a method that
+    cannot count it) is raised once every result before it has been given.
     """
     REGISTRY.get(method)
     if input_format is not None and input_format not in FORMATS:

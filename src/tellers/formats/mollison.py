@@ -25,13 +25,12 @@ from .._arrays import (
     BallotArrays,
     IntArray,
     index_dtype,
-    merge_rows,
 )
 from .._types import Rank, Ranking
 from ..errors import FormatError
 from ..model import Candidate, Election
 from ._common import parse_int, read_text, split_lines
-from ._fastparse import as_array, read_bytes, split_digits
+from ._fastparse import as_array, merged, read_bytes, split_digits
 
 __all__ = ["load", "loads"]
 
@@ -214,7 +213,7 @@ def _by_rank(ranks: IntArray, weights: IntArray, ncand: int) -> BallotArrays:
     """Turn ranks by candidate into candidates by rank, merging lines that rank alike."""
     keep = weights > 0
     # Equal rank vectors are equal rankings, so lines are merged before they are turned.
-    ranks, weights = merge_rows(ranks[keep].astype(index_dtype(ncand + 1)), weights[keep])
+    ranks, weights = merged(ranks[keep].astype(index_dtype(ncand + 1)), weights[keep])
     n = ranks.shape[0]
     rank_of = ranks.astype(np.int64)
     top = rank_of.max(axis=1) if n else np.zeros(0, dtype=np.int64)

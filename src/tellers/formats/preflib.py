@@ -36,13 +36,12 @@ from .._arrays import (
     Marks,
     has_repeats,
     index_dtype,
-    merge_rows,
 )
 from .._types import Rank, Ranking
 from ..errors import FormatError
 from ..model import Election
 from ._common import parse_int, read_text, split_lines
-from ._fastparse import as_array, read_bytes, split_digits
+from ._fastparse import as_array, merged, read_bytes, split_digits
 
 __all__ = ["load", "loads"]
 
@@ -332,7 +331,7 @@ def _load_fast(path: str | Path) -> Election | None:
     if voters is not None and voters[0] != int(counts.sum(dtype=object)):
         return None
     keep = counts > 0
-    marks, counts = merge_rows(marks[keep], counts[keep])
+    marks, counts = merged(marks[keep], counts[keep])
     title = header.values.get("TITLE", ("", 0))[0] or Path(str(path)).stem
     arrays = BallotArrays(marks, counts, distinct=True)
     return ArrayElection.create(names, arrays, title=title, source=str(path))
