@@ -238,8 +238,8 @@ def test_fast_path_agrees_with_careful(
     _same(district(tmp_path, rows))
 
 
-def test_many_candidates_go_to_the_careful_parser(tmp_path: Path) -> None:
-    # 70 preferences do not fit the fast path's bit sets; the careful parser reads them.
+def test_many_candidates_read_through_the_table(tmp_path: Path) -> None:
+    # 70 preferences do not fit one bit each of a word: a papers x ranks table checks them.
     rows = [f"Wye\tHall\t1\tFormal\tC{k:02d} X\t{k}\t{k}" for k in range(1, 71)]
     path = district(tmp_path, rows)
     _same(path)
