@@ -117,23 +117,37 @@ class BallotArrays:
         )
 
 
+class _RankCodes(dict[Rank, int]):
+    """Each rank's cell code, made the first time the rank is met (one hash per rank)."""
+
+    __slots__ = ()
+
+    def __missing__(self, r: Rank) -> int:
+        v = self[r] = r[0] if len(r) == 1 else SKIP if not r else MULTI
+        return v
+
+
 def _from_rankings(rankings: Sequence[Ranking], weights: Sequence[int], ncand: int) -> BallotArrays:
     """Build arrays from rankings and their weights."""
-    lengths = np.fromiter(map(len, rankings), dtype=np.int64, count=len(rankings))
-    ranks = list(chain.from_iterable(rankings))
-    # Few distinct ranks occur, so each is coded once and the rest is a C-level lookup.
-    code = {r: (r[0] if len(r) == 1 else SKIP if not r else MULTI) for r in set(ranks)}
-    flat = np.fromiter(map(code.__getitem__, ranks), dtype=np.int64, count=len(ranks))
     n = len(rankings)
+    lengths = np.fromiter(map(len, rankings), dtype=np.intp, count=n)
+    m = int(lengths.sum())
+    # Few distinct ranks occur, so each is coded once and the rest is a C-level lookup.
+    code = _RankCodes()
+    flat = np.fromiter(
+        map(code.__getitem__, chain.from_iterable(rankings)), dtype=np.int64, count=m
+    )
     width = int(lengths.max()) if n else 0
     marks = np.full((n, width), PAD, dtype=index_dtype(ncand))
     multi: dict[tuple[int, int], Rank] = {}
-    if flat.size:
-        rows = np.repeat(np.arange(n), lengths)
-        cols = np.arange(flat.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        marks[rows, cols] = flat
+    if m:
+        # Each rank's cell in the flattened matrix: its row's first cell plus its place in the row.
+        starts = np.cumsum(lengths) - lengths
+        cell = np.arange(m) + np.repeat(np.arange(n) * width - starts, lengths)
+        marks.reshape(-1)[cell] = flat
         for k in np.flatnonzero(flat == MULTI).tolist():
-            multi[(int(rows[k]), int(cols[k]))] = ranks[k]
+            r, j = divmod(int(cell[k]), width)
+            multi[(r, j)] = rankings[r][j]
     return BallotArrays(marks, np.asarray(weights, dtype=np.int64).reshape(n), multi)
 
 
@@ -282,6 +296,8 @@ def strict_arrays(
         out = np.full((marks.shape[0], width + 1), PAD, dtype=dtype)
         out[:, :width] = marks
         return StrictArrays(out, np.ascontiguousarray(weights, dtype=np.int64))
+    if ncand <= 63 and width <= _COLUMN_WIDTH:
+        return _strict_by_column(marks, weights, ncand, withdrawn, check=not arrays.distinct)
     neg = marks < 0
     # The first code (PAD, SKIP or MULTI) ends the usable preferences.
     stop = np.where(neg.any(axis=1), neg.argmax(axis=1), width)
@@ -311,6 +327,65 @@ def strict_arrays(
     out_prefs = np.full((prefs.shape[0], used + 1), PAD, dtype=dtype)
     out_prefs[:, :used] = prefs[:, :used]
     return StrictArrays(out_prefs, np.ascontiguousarray(weights, dtype=np.int64))
+
+
+#: Up to this many ranks :func:`strict_arrays` reads the marks a rank at a time.
+_COLUMN_WIDTH = 16
+
+
+def _strict_by_column(
+    marks: Marks,
+    weights: IntArray,
+    ncand: int,
+    withdrawn: frozenset[CandidateIndex],
+    *,
+    check: bool,
+) -> StrictArrays:
+    """Read the marks as :func:`strict_arrays` does, one rank for every row at a time.
+
+    With few ranks a pass per rank over whole columns costs far fewer and cheaper numpy calls
+    than the row-wise reductions over the matrix.  Each row keeps a bit per candidate already
+    kept (so ``ncand`` is at most 63) to pass over repeated marks when ``check`` says a
+    candidate may be marked twice.
+    """
+    n, width = marks.shape
+    dtype = marks.dtype
+    out = np.full((n, width + 1), PAD, dtype=dtype)
+    flat = out.reshape(-1)
+    base = np.arange(n, dtype=np.intp) * (width + 1)
+    kept = np.zeros(n, dtype=np.intp)
+    reading = np.ones(n, dtype=bool)
+    # Codes look up the spare last slots (index -1, -2, -3 from the end), which are never set.
+    bits = np.zeros(ncand + 3, dtype=np.uint64)
+    bits[:ncand] = np.left_shift(np.uint64(1), np.arange(ncand, dtype=np.uint64))
+    skip = np.zeros(ncand + 3, dtype=bool)
+    if withdrawn:
+        skip[list(withdrawn)] = True
+    seen = np.zeros(n, dtype=np.uint64)
+    for j in range(width):
+        col = marks[:, j]
+        # The first code (PAD, SKIP or MULTI) ends the row's usable preferences.
+        reading &= col >= 0
+        take = reading & ~skip[col] if withdrawn else reading.copy()
+        if check:
+            b = bits[col]
+            take &= (seen & b) == 0
+            seen |= np.where(take, b, np.uint64(0))
+        rows = np.flatnonzero(take)
+        if rows.size == 0:
+            if not reading.any():
+                break
+            continue
+        flat[base[rows] + kept[rows]] = col[rows]
+        kept[rows] += 1
+    used = int(kept.max())
+    rows_kept = (kept > 0) & (weights > 0)
+    if not rows_kept.all():
+        out, weights = out[rows_kept], weights[rows_kept]
+    # One PAD column at the end, so a pointer moving past the last preference reads PAD.
+    return StrictArrays(
+        np.ascontiguousarray(out[:, : used + 1]), np.ascontiguousarray(weights, dtype=np.int64)
+    )
 
 
 def has_repeats(marks: Marks, ncand: int, live: IntArray | None = None) -> bool:
@@ -355,7 +430,7 @@ def group_sum(keys: npt.NDArray[Any], values: IntArray, n: int, bound: int) -> l
     if bound < INT64_LIMIT:
         acc = np.zeros(n, dtype=np.int64)
         np.add.at(acc, keys, values)
-        return [int(v) for v in acc.tolist()]
+        return acc.tolist()
     out = [0] * n
     for k, v in zip(keys.tolist(), values.tolist(), strict=True):
         out[k] += v

@@ -18,6 +18,7 @@ from typing import Protocol
 
 __all__ = [
     "Arithmetic",
+    "DecimalCache",
     "FixedArithmetic",
     "GuardedArithmetic",
     "RationalArithmetic",
@@ -31,10 +32,31 @@ def scaled_decimal(v: int, places: int) -> Decimal:
     """Return the Decimal ``v * 10**-places`` exactly.
 
     ``Decimal.scaleb`` would round to the context's 28 significant digits, which a guarded
-    value of 27 decimal places exceeds; building the tuple keeps every digit.
+    value of 27 decimal places exceeds.  The constructor reads a string exactly whatever its
+    length, giving the sign, coefficient and exponent a digit tuple would, several times
+    quicker.
     """
-    digits = tuple(int(d) for d in str(abs(v)))
-    return Decimal((1 if v < 0 else 0, digits, -places))
+    return Decimal(f"{v}E-{places}")
+
+
+class DecimalCache(dict[int, Decimal]):
+    """The Decimals of scaled integers (``v * 10**-places``), each made once per count.
+
+    A count's totals repeat from stage to stage (most candidates receive nothing at a stage, and
+    most transfers are zero), so looking a value up is several times quicker than making its
+    Decimal again.  Decimals are immutable, so one object may sit in many rounds.  Index it with
+    the integer, or map ``__getitem__`` over a row of them.
+    """
+
+    __slots__ = ("places",)
+
+    def __init__(self, places: int = 0) -> None:
+        super().__init__()
+        self.places = places
+
+    def __missing__(self, v: int) -> Decimal:
+        d = self[v] = Decimal(v) if not self.places else scaled_decimal(v, self.places)
+        return d
 
 
 class Rounding(enum.StrEnum):

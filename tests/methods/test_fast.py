@@ -7,11 +7,14 @@ that ties (broken by earlier rounds or by lot) are common.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import fields
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tellers import _arrays
 from tellers._arrays import ArrayElection, arrays_of
 from tellers.methods import _fast, av, scottish
 from tellers.model import Candidate, Election, Result
@@ -107,3 +110,48 @@ def test_dispatch_uses_the_array_count() -> None:
     e = Election.from_orders(["A", "B", "C"], [((0, 1), 4), ((1,), 3), ((2, 1), 2)], seats=1)
     same(av.count(e), av.count_reference(e))
     same(scottish.count(e), scottish.count_reference(e))
+
+
+@contextmanager
+def large_paths() -> Iterator[None]:
+    """Take the paths meant for large elections (row piles, row-wise strict reading)."""
+    saved = (_fast.SCAN_CELLS, _arrays._COLUMN_WIDTH)
+    _fast.SCAN_CELLS, _arrays._COLUMN_WIDTH = -1, -1
+    try:
+        yield
+    finally:
+        _fast.SCAN_CELLS, _arrays._COLUMN_WIDTH = saved
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(elections(), st.integers(0, 3))
+def test_large_election_paths_match_reference(e: Election, seed: int) -> None:
+    refs = [
+        outcome(av.count_reference, e, seed=seed),
+        outcome(scottish.count_reference, e, seed=seed),
+    ]
+    with large_paths():
+        election = as_arrays(e)
+        got = [
+            outcome(av.count_with, election, _fast.AvArrayPiles, seed=seed),
+            outcome(_fast.count_scottish, election, seed=seed),
+        ]
+    for g, ref in zip(got, refs, strict=True):
+        if isinstance(ref, Result):
+            assert isinstance(g, Result)
+            same(g, ref)
+        else:
+            assert g == ref
+
+
+@settings(max_examples=200, deadline=None)
+@given(elections())
+def test_strict_readings_agree(e: Election) -> None:
+    arrays = arrays_of(e)
+    n = len(e.candidates)
+    by_column = _arrays.strict_arrays(arrays, n, e.withdrawn)
+    with large_paths():
+        by_row = _arrays.strict_arrays(arrays, n, e.withdrawn)
+    assert by_column.prefs.tolist() == by_row.prefs.tolist()
+    assert by_column.weights.tolist() == by_row.weights.tolist()
+    assert by_column.valid == by_row.valid

@@ -5,7 +5,10 @@ Python.  Here the ballots are rows of a matrix of strict preferences (see
 :func:`tellers._arrays.strict_arrays`), a pointer per row says which preference holds it, and
 each candidate's pile is a list of row-index arrays.  A stage touches only the rows on the pile
 that moves: their pointers advance, vectorised, past candidates no longer continuing, and the
-rows are appended to their new holders' piles.  Everything a stage records (totals, transfers,
+rows are appended to their new holders' piles.  Small elections (a few thousand rows) keep only
+each row's holder instead: every numpy call costs microseconds whatever its size, so scanning
+all rows for a stage's pile and reading each moved row's whole order at once (:class:`_Holders`)
+takes far fewer calls than the piles' bookkeeping.  Everything a stage records (totals, transfers,
 notes, decisions, ties) is built exactly as the reference builds it, from Python integers, so
 the :class:`~tellers.model.Result` is equal field by field; ``tests/methods/test_fast.py``
 checks that on random elections.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from operator import add
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +38,7 @@ from .._arrays import (
     total,
 )
 from .._types import CandidateIndex
+from ..arithmetic import DecimalCache
 from ..errors import ConfigurationError
 from ..model import Action, Decision, Election, Outcome, Result, Round, TieBreak
 from ._ties import Lot, break_by_history
@@ -118,6 +123,60 @@ class _Piles:
         to = np.concatenate(moved_to) if moved_to else empty
         return m, to, (np.concatenate(gone) if gone else empty)
 
+    def pass_on(self, rows: Index, continuing: npt.NDArray[np.bool_]) -> Index:
+        """Advance ``rows`` (taken from a pile) and file them; return their new holders.
+
+        A row with no further preference gets ``ncand``: no candidate, one past the last.
+        """
+        moved, to, _ = self.advance(rows, continuing)
+        self.file(rows[moved], to)
+        key = np.full(rows.size, self.ncand, dtype=np.intp)
+        key[moved] = to
+        return key
+
+
+class _Holders:
+    """Each row's holder, for small elections: :class:`_Piles`' answers in fewer numpy calls.
+
+    Every preference ahead of a row's holder is a candidate no longer continuing (it was
+    passed over for that reason, and nobody continues again), and so is the holder whose rows
+    a stage passes on; so a row's next continuing preference is the first continuing one
+    anywhere in its order, found for all the stage's rows by one lookup of their whole orders.
+    """
+
+    def __init__(self, strict: StrictArrays, ncand: int) -> None:
+        self.prefs = strict.prefs
+        self.ncand = ncand
+        self.first = strict.prefs[:, 0].astype(np.intp)
+        self.holder = self.first.copy()
+
+    def take(self, c: CandidateIndex) -> Index:
+        """Return every row ``c`` holds (they leave ``c`` when passed on)."""
+        rows: Index = (self.holder == c).nonzero()[0]
+        return rows
+
+    def pass_on(self, rows: Index, continuing: npt.NDArray[np.bool_]) -> Index:
+        """Move ``rows`` to their next continuing preferences; return as :meth:`_Piles.pass_on`."""
+        order = self.prefs[rows]
+        # PAD reads the spare False slot, so a row with none left finds nothing.
+        first = continuing[order].argmax(axis=1)
+        to = order[np.arange(rows.size), first].astype(np.intp)
+        # With no continuing preference argmax gives column 0, a candidate not continuing.
+        key: Index = np.where(continuing[to], to, self.ncand)
+        self.holder[rows] = key
+        return key
+
+
+#: Up to this many cells of preferences a count keeps holders and scans; above, piles.
+SCAN_CELLS = 1 << 19
+
+
+def _store(strict: StrictArrays, ncand: int) -> _Piles | _Holders:
+    """Return the row store that suits the election's size."""
+    if strict.prefs.size <= SCAN_CELLS:
+        return _Holders(strict, ncand)
+    return _Piles(strict, ncand)
+
 
 def _mask(continuing: set[CandidateIndex], ncand: int) -> npt.NDArray[np.bool_]:
     """Return a boolean mask of continuing candidates with a spare False slot for PAD."""
@@ -133,10 +192,12 @@ class AvArrayPiles:
     def __init__(self, election: Election) -> None:
         n = len(election.candidates)
         self.n = n
-        self.strict = strict_arrays(arrays_of(election), n, election.withdrawn)
+        arrays = arrays_of(election)
+        self.papers = total(arrays.weights)
+        self.strict = strict_arrays(arrays, n, election.withdrawn)
         self.weights = self.strict.weights
         self.bound = self.strict.valid
-        self.piles = _Piles(self.strict, n)
+        self.piles = _store(self.strict, n)
         self.mask = _mask(set(range(n)) - election.withdrawn, n)
 
     def first(self) -> tuple[list[int], int]:
@@ -149,10 +210,10 @@ class AvArrayPiles:
         """Move ``out``'s rows to their next continuing preferences."""
         self.mask[out] = False
         rows = self.piles.take(out)
-        moved, to, gone = self.piles.advance(rows, self.mask)
-        self.piles.file(rows[moved], to)
-        transfers = group_sum(to, self.weights[rows[moved]], self.n, self.bound)
-        return transfers, exact_sum(self.weights[rows[gone]], self.bound)
+        key = self.piles.pass_on(rows, self.mask)
+        # The spare last sum holds the papers that went nowhere.
+        transfers = group_sum(key, self.weights[rows], self.n + 1, self.bound)
+        return transfers, transfers.pop()
 
 
 class _ScottishArrays:
@@ -184,17 +245,16 @@ class _ScottishArrays:
         self.rounds: list[Round] = []
         self.valid = 0
         self.quota_value = 0
-
-    def dec(self, v: int) -> Decimal:
-        """Return a scaled value as the fixed arithmetic shows it."""
-        return Decimal(int(v)).scaleb(-self.places)
+        #: A scaled value as the fixed arithmetic shows it.
+        self.dec = DecimalCache(places).__getitem__
 
     def run(self) -> Result:
         """Count the election and return its result."""
         n = self.ncand
         strict = strict_arrays(arrays_of(self.election), n, self.election.withdrawn)
         self.weights = strict.weights
-        self.piles = _Piles(strict, n)
+        self.piles = _store(strict, n)
+        self.mask = _mask(self.continuing, n)
         self.values = np.full(strict.weights.shape[0], self.one, dtype=np.int64)
         self.valid = strict.valid
         # Sums of papers x value never exceed every paper at value one.
@@ -252,6 +312,7 @@ class _ScottishArrays:
             )
             reached.remove(c)
             self.continuing.discard(c)
+            self.mask[c] = False
             self.elected.append(c)
             if self.totals[c] > self.quota_value:
                 self.pending.append(c)
@@ -264,25 +325,21 @@ class _ScottishArrays:
         deemed = tuple(Decision(c, Outcome.ELECTED, self.deemed_reason) for c in order)
         self.elected.extend(order)
         self.continuing.clear()
+        self.mask[:] = False
         last = self.rounds[-1]
         self.rounds[-1] = replace(last, decisions=last.decisions + deemed)
 
-    def move(self, rows: Index, new_values: npt.NDArray[np.int64]) -> tuple[list[int], int, int]:
-        """Pass rows (carrying ``new_values``) to their next continuing preferences.
+    def move(self, rows: Index, papers: npt.NDArray[np.int64]) -> tuple[list[int], int]:
+        """Pass rows on to their next continuing preferences, each worth ``papers``.
 
-        Returns the transfers to each candidate, the value that became non-transferable and
-        the total moved; rows that move take their new value.
+        Returns the transfers to each candidate and the value that became non-transferable.
         """
-        moved, to, gone = self.piles.advance(rows, _mask(self.continuing, self.ncand))
-        mrows = rows[moved]
-        mv = new_values[moved]
-        transfers = group_sum(to, self.weights[mrows] * mv, self.ncand, self.bound)
-        nontr = exact_sum(self.weights[rows[gone]] * new_values[gone], self.bound)
-        self.values[mrows] = mv
-        self.piles.file(mrows, to)
-        for c, t in enumerate(transfers):
-            self.totals[c] += t
-        return transfers, nontr, sum(transfers)
+        key = self.piles.pass_on(rows, self.mask)
+        # The spare last sum holds the value that went nowhere.
+        transfers = group_sum(key, papers, self.ncand + 1, self.bound)
+        nontr = transfers.pop()
+        self.totals = list(map(add, self.totals, transfers))
+        return transfers, nontr
 
     def transfer_surplus(self, c: CandidateIndex, tie: TieBreak | None) -> None:
         """Pass on ``c``'s surplus as one stage [48]."""
@@ -291,11 +348,14 @@ class _ScottishArrays:
         surplus = total - self.quota_value
         rows = self.piles.take(c)
         vals = self.values[rows]
-        present = np.unique(vals)
+        present, at = np.unique(vals, return_inverse=True)
         # [48(3)] surplus x value / total, truncated: once per distinct value, in Python ints.
         new_of = [surplus * v // total for v in present.tolist()]
-        new_values = np.asarray(new_of, dtype=np.int64)[np.searchsorted(present, vals)]
-        transfers, nontr, moved = self.move(rows, new_values)
+        new_values = np.asarray(new_of, dtype=np.int64)[at]
+        # Rows that go nowhere keep no value that matters: no candidate holds them again.
+        self.values[rows] = new_values
+        transfers, nontr = self.move(rows, self.weights[rows] * new_values)
+        moved = sum(transfers)
         self.totals[c] = self.quota_value
         transfers[c] = -surplus
         loss = surplus - moved - nontr
@@ -311,6 +371,7 @@ class _ScottishArrays:
     def exclude(self, c: CandidateIndex, tie: TieBreak | None) -> None:
         """Exclude ``c`` and pass on all their papers at the values received [50]."""
         self.continuing.discard(c)
+        self.mask[c] = False
         reason = (
             self.exclusion_reason
             if tie is None
@@ -319,9 +380,9 @@ class _ScottishArrays:
         decisions = [Decision(c, Outcome.EXCLUDED, reason, tie)]
         rows = self.piles.take(c)
         before = self.totals[c]
-        vals = self.values[rows]
-        self.totals[c] -= exact_sum(self.weights[rows] * vals, self.bound)
-        transfers, nontr, _ = self.move(rows, vals)
+        papers = self.weights[rows] * self.values[rows]
+        self.totals[c] -= exact_sum(papers, self.bound)
+        transfers, nontr = self.move(rows, papers)
         transfers[c] = self.totals[c] - before
         # Rounding can leave dust on an emptied pile; the candidate's votes are gone.
         transfers[c] -= self.totals[c]

@@ -52,9 +52,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import add
 from typing import Protocol
 
 from .._types import CandidateIndex, Preferences
+from ..arithmetic import DecimalCache
 from ..errors import ConfigurationError
 from ..model import Action, Decision, Election, Outcome, Result, Round
 from . import _fast
@@ -74,7 +76,10 @@ class _Parcel:
 
 
 class Piles(Protocol):
-    """Where the papers lie: the count's loop asks it only these two things."""
+    """Where the papers lie: the count's loop asks it only these things."""
+
+    #: Every paper in the election, whether or not it has a usable first preference.
+    papers: int
 
     def first(self) -> tuple[list[int], int]:
         """Place every paper on its first preference; return the totals and the valid papers."""
@@ -93,6 +98,7 @@ class ParcelPiles:
     def __init__(self, election: Election) -> None:
         self.election = election
         self.n = len(election.candidates)
+        self.papers = election.total_weight
         self.piles: list[list[_Parcel]] = [[] for _ in range(self.n)]
 
     def first(self) -> tuple[list[int], int]:
@@ -169,10 +175,11 @@ def count_with(
     # [45A(2)] allocate each paper to its first preference.
     piles = piles_for(election)
     totals, valid = piles.first()
-    unused = election.total_weight - valid
+    unused = piles.papers - valid
 
     rounds: list[Round] = []
     history: list[list[int]] = []
+    dec = DecimalCache().__getitem__
     exhausted = 0
     transfers = [0] * n
     newly_exhausted = 0
@@ -186,9 +193,13 @@ def count_with(
 
     while True:
         history.append(list(totals))
-        active = sum(totals[c] for c in continuing)
-        # [45A(2), (4)] elected with more votes than the other continuing candidates together.
-        winner = next((c for c in continuing if 2 * totals[c] > active), None)
+        held = [totals[c] for c in continuing]
+        active = sum(held)
+        # [45A(2), (4)] elected with more votes than the other continuing candidates together;
+        # at most one can be, and only the highest.
+        winner: CandidateIndex | None = None
+        if 2 * max(held) > active:
+            winner = next(c for c in continuing if 2 * totals[c] > active)
         if winner is not None:
             clause = "[45A(2)]" if not rounds else "[45A(4)]"
             decisions.append(
@@ -200,12 +211,12 @@ def count_with(
         rounds.append(
             Round(
                 number=len(rounds) + 1,
-                tallies=tuple(Decimal(v) for v in totals),
-                transfers=tuple(Decimal(v) for v in transfers),
-                exhausted=Decimal(exhausted),
+                tallies=tuple(map(dec, totals)),
+                transfers=tuple(map(dec, transfers)),
+                exhausted=dec(exhausted),
                 decisions=tuple(decisions),
                 note=f"{note}; {_majority_note(active)}",
-                exhausted_transfer=Decimal(newly_exhausted),
+                exhausted_transfer=dec(newly_exhausted),
                 action=action,
                 subjects=subjects,
             )
@@ -214,13 +225,12 @@ def count_with(
             break
 
         # [45A(3)] exclude the continuing candidate with the fewest votes; [tie] equal lowest.
-        low = min(totals[c] for c in continuing)
+        low = min(held)
         tied = [c for c in continuing if totals[c] == low]
         out, tie = break_by_history(tied, history, lowest=True, purpose="exclusion", lot=lot)
         continuing.discard(out)
         transfers, newly_exhausted = piles.exclude(out, continuing)
-        for c, t in enumerate(transfers):
-            totals[c] += t
+        totals = list(map(add, totals, transfers))
         transfers[out] = -totals[out]
         totals[out] = 0
         exhausted += newly_exhausted
