@@ -352,8 +352,9 @@ def _strict_by_column(
     dtype = marks.dtype
     out = np.full((n, width + 1), PAD, dtype=dtype)
     flat = out.reshape(-1)
-    base = np.arange(n, dtype=np.intp) * (width + 1)
-    kept = np.zeros(n, dtype=np.intp)
+    # Each row's next free cell in ``flat``; a row writes there at every rank, PAD when it
+    # keeps nothing, so the cell stays PAD until the row keeps a mark.
+    free = np.arange(n, dtype=np.intp) * (width + 1)
     reading = np.ones(n, dtype=bool)
     # Codes look up the spare last slots (index -1, -2, -3 from the end), which are never set.
     bits = np.zeros(ncand + 3, dtype=np.uint64)
@@ -362,22 +363,19 @@ def _strict_by_column(
     if withdrawn:
         skip[list(withdrawn)] = True
     seen = np.zeros(n, dtype=np.uint64)
-    for j in range(width):
-        col = marks[:, j]
+    for col in np.ascontiguousarray(marks.T):
         # The first code (PAD, SKIP or MULTI) ends the row's usable preferences.
         reading &= col >= 0
+        if not reading.any():
+            break
         take = reading & ~skip[col] if withdrawn else reading.copy()
         if check:
             b = bits[col]
             take &= (seen & b) == 0
             seen |= np.where(take, b, np.uint64(0))
-        rows = np.flatnonzero(take)
-        if rows.size == 0:
-            if not reading.any():
-                break
-            continue
-        flat[base[rows] + kept[rows]] = col[rows]
-        kept[rows] += 1
+        flat[free] = np.where(take, col, PAD)
+        free += take
+    kept = free - np.arange(n, dtype=np.intp) * (width + 1)
     used = int(kept.max())
     rows_kept = (kept > 0) & (weights > 0)
     if not rows_kept.all():

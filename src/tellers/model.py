@@ -14,6 +14,7 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -195,6 +196,9 @@ class TieBreak:
     round: int | None = None
     seed: int | None = None
 
+    def __reduce__(self) -> tuple[type[TieBreak], tuple[Any, ...]]:
+        return TieBreak, _TIEBREAK_FIELDS(self)
+
 
 @dataclass(frozen=True, slots=True)
 class Decision:
@@ -204,6 +208,9 @@ class Decision:
     outcome: Outcome
     reason: str
     tie: TieBreak | None = None
+
+    def __reduce__(self) -> tuple[type[Decision], tuple[Any, ...]]:
+        return Decision, _DECISION_FIELDS(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +237,9 @@ class Round:
     action: Action = Action.FIRST
     subjects: tuple[CandidateIndex, ...] = ()
     ties: tuple[TieBreak, ...] = ()
+
+    def __reduce__(self) -> tuple[type[Round], tuple[Any, ...]]:
+        return Round, _ROUND_FIELDS(self)
 
     @property
     def elected(self) -> tuple[CandidateIndex, ...]:
@@ -294,3 +304,24 @@ class Result:
                 if d.candidate == candidate:
                     return d.outcome
         return None
+
+
+# Pickling (results come back from batch worker processes) rebuilds these by their constructor
+# from one C-level read of every field, instead of dataclasses' slot-state functions, which
+# look the fields up again for every object.
+_TIEBREAK_FIELDS = attrgetter("tied", "chosen", "purpose", "method", "round", "seed")
+_DECISION_FIELDS = attrgetter("candidate", "outcome", "reason", "tie")
+_ROUND_FIELDS = attrgetter(
+    "number",
+    "tallies",
+    "transfers",
+    "exhausted",
+    "decisions",
+    "note",
+    "loss",
+    "exhausted_transfer",
+    "loss_transfer",
+    "action",
+    "subjects",
+    "ties",
+)

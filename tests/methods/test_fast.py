@@ -7,6 +7,7 @@ that ties (broken by earlier rounds or by lot) are common.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
@@ -155,3 +156,13 @@ def test_strict_readings_agree(e: Election) -> None:
     assert by_column.prefs.tolist() == by_row.prefs.tolist()
     assert by_column.weights.tolist() == by_row.weights.tolist()
     assert by_column.valid == by_row.valid
+
+
+@settings(max_examples=100, deadline=None)
+@given(elections(), st.integers(0, 3))
+def test_results_survive_pickling(e: Election, seed: int) -> None:
+    # Batch workers send results back pickled; Round, Decision and TieBreak pickle themselves.
+    for count in (av.count, scottish.count):
+        result = outcome(count, e, seed=seed)
+        if isinstance(result, Result):
+            same(pickle.loads(pickle.dumps(result)), result)

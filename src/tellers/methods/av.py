@@ -192,7 +192,8 @@ def count_with(
         note += f"; {unused:,} {paper} with no usable first preference not counted"
 
     while True:
-        history.append(list(totals))
+        # Each stage's totals are a new list (see below), so the history may keep it as it is.
+        history.append(totals)
         held = [totals[c] for c in continuing]
         active = sum(held)
         # [45A(2), (4)] elected with more votes than the other continuing candidates together;
