@@ -11,6 +11,10 @@ after them).  The first sheet is read, as RCTab does.
 The workbook is read with calamine, which does not report ``<row>`` elements that have no
 cells; RCTab (Apache POI) counts each such row as a ballot with no rankings, so the sheet's XML
 is scanned for them and they are added in place.
+
+Parsing the XML is most of the time a large contest takes; when a contest has several large
+workbooks they are parsed in parallel by forked worker processes (:func:`read_ahead`), and
+the ballots are still added in source order.
 """
 
 from __future__ import annotations
