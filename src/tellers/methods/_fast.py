@@ -348,10 +348,16 @@ class _ScottishArrays:
         surplus = total - self.quota_value
         rows = self.piles.take(c)
         vals = self.values[rows]
-        present, at = np.unique(vals, return_inverse=True)
         # [48(3)] surplus x value / total, truncated: once per distinct value, in Python ints.
-        new_of = [surplus * v // total for v in present.tolist()]
-        new_values = np.asarray(new_of, dtype=np.int64)[at]
+        low = int(vals.min()) if rows.size else None
+        if low is not None and low == int(vals.max()):
+            # Often every paper carries the same value (all first preferences, say).
+            new_of = [surplus * low // total]
+            new_values = np.full(rows.size, new_of[0], dtype=np.int64)
+        else:
+            present, at = np.unique(vals, return_inverse=True)
+            new_of = [surplus * v // total for v in present.tolist()]
+            new_values = np.asarray(new_of, dtype=np.int64)[at]
         # Rows that go nowhere keep no value that matters: no candidate holds them again.
         self.values[rows] = new_values
         transfers, nontr = self.move(rows, self.weights[rows] * new_values)
