@@ -338,13 +338,14 @@ def read_ahead(config: ContestConfig, out: Collector, *, jobs: int | None = None
     """
     indices = [i for i, s in enumerate(config.sources) if s.provider is Provider.ESS]
     workers = min(jobs or _cores(), len(indices))
+    sizes = _sizes(config, indices)
     # Inside a worker process the parent already spreads the work over the cores.
     if (
         out.keep_records
         or workers < 2
         or mp.parent_process() is not None
         or "fork" not in mp.get_all_start_methods()
-        or _size(config, indices) < READ_AHEAD_MIN_BYTES
+        or sum(sizes) < READ_AHEAD_MIN_BYTES
     ):
         yield
         return
@@ -352,7 +353,8 @@ def read_ahead(config: ContestConfig, out: Collector, *, jobs: int | None = None
     pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"))
     try:
         try:
-            for i in indices:
+            # Largest first, so that the work left when the first worker runs out is small.
+            for _, i in sorted(zip(sizes, indices, strict=True), key=lambda s: -s[0]):
                 out.cache[(_AHEAD, i)] = pool.submit(_try_tally, config, i, out.slice_kinds)
         except (OSError, RuntimeError):
             # No processes or threads to be had (the pool may never run what it was given):
@@ -378,12 +380,12 @@ def _try_tally(config: ContestConfig, index: int, slice_kinds: tuple[str, ...]) 
         return None
 
 
-def _size(config: ContestConfig, indices: list[int]) -> int:
-    """Return the total size of some sources' files (0 if one is missing)."""
+def _sizes(config: ContestConfig, indices: list[int]) -> list[int]:
+    """Return the sizes of some sources' files (none if one is missing)."""
     try:
-        return sum(config.source_path(config.sources[i]).stat().st_size for i in indices)
+        return [config.source_path(config.sources[i]).stat().st_size for i in indices]
     except OSError:
-        return 0  # read_ess reports the missing file
+        return []  # read_ess reports the missing file
 
 
 def _cores() -> int:
