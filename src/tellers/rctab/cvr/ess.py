@@ -172,8 +172,11 @@ def load_sheet(path: Path) -> Sheet:
     # exists in the file, and so does any <row> element found empty in the XML.  The rows are
     # checked in bulk: a million rows one by one in Python would cost more than parsing them.
     n = len(grid)
-    blanks = np.fromiter(map(list.count, grid, repeat("")), np.int64, n)
-    padded = np.flatnonzero(blanks == np.fromiter(map(len, grid), np.int64, n)).tolist()
+    padded: list[int] = []
+    # A row with a truthy cell has a cell; only when some row has none are they counted.
+    if not all(map(any, grid)):
+        blanks = np.fromiter(map(list.count, grid, repeat("")), np.int64, n)
+        padded = np.flatnonzero(blanks == np.fromiter(map(len, grid), np.int64, n)).tolist()
     empty = _empty_rows(path, n - len(padded))
     if not padded and not empty:
         return Sheet(range(row0, row0 + n), grid, col0)
@@ -245,9 +248,12 @@ def tally_source(
     # Identical (ranking cells, precinct, batch) are found first, so each distinct row is
     # decoded once: a contest's million rows are a few tens of thousands of distinct ballots.
     lo, hi = max(layout.first_col, 0), max(layout.first_col + layout.ranks, 0)
-    if hi - lo >= 2 and min(map(len, rows), default=0) >= hi:
-        ranking: list[Hashable] = list(map(itemgetter(*range(lo, hi)), rows))
-    else:
+    ranking: list[Hashable] = []
+    if hi - lo >= 2:
+        # A tuple of the cells at once; a short row (IndexError) needs the slices below.
+        with suppress(IndexError):
+            ranking = list(map(itemgetter(*range(lo, hi)), rows))
+    if len(ranking) != len(rows):
         ranking = [tuple(cells[lo:hi]) for cells in rows]
     blank = [""] * len(rows)
     precincts = [layout.precinct(c) for c in rows] if "precinct" in slice_kinds else blank
