@@ -250,7 +250,18 @@ def warm(tool: str) -> None:
     import importlib
 
     modules = {
-        "tellers": ["tellers", "tellers.batch", "tellers.formats", "tellers.verify.scotland"],
+        # The readers import their columnar and inflate libraries on first use; the peers'
+        # lists likewise name the modules that pull in numpy, pandas and the rest.
+        "tellers": [
+            "tellers",
+            "tellers.batch",
+            "tellers.formats",
+            "tellers.verify.scotland",
+            "pyarrow.csv",
+            "pyarrow.compute",
+            "isal.isal_zlib",
+            "python_calamine",
+        ],
         "baseline": [],
         "pref_voting": ["pref_voting.profiles_with_ties", "pref_voting.voting_methods"],
         "pyrankvote": ["pyrankvote"],
