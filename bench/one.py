@@ -262,7 +262,7 @@ def warm(tool: str) -> None:
             "isal.isal_zlib",
             "python_calamine",
         ],
-        "baseline": [],
+        "baseline": ["openpyxl"],
         "pref_voting": ["pref_voting.profiles_with_ties", "pref_voting.voting_methods"],
         "pyrankvote": ["pyrankvote"],
         "votekit": ["votekit", "votekit.elections"],
