@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 from operator import add
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -59,6 +60,7 @@ class _Piles:
 
     def __init__(self, strict: StrictArrays, ncand: int) -> None:
         self.prefs = strict.prefs
+        self.flat = np.ascontiguousarray(strict.prefs).reshape(-1)
         self.weights = strict.weights
         self.ncand = ncand
         n = strict.weights.shape[0]
@@ -96,31 +98,34 @@ class _Piles:
         to (aligned), and the rows with no further preference.  ``continuing`` has one spare
         False slot at the end, which PAD reads.
         """
-        prefs = self.prefs
+        width = self.prefs.shape[1]
+        flat = self.flat
         local = np.arange(rows.size, dtype=np.intp)
-        at = self.pos[rows] + 1
+        # Each row's next cell in the flattened matrix: one index per row, not two.
+        cell = rows * width + self.pos[rows] + 1
         moved: list[Index] = []
-        moved_at: list[Index] = []
-        moved_to: list[Index] = []
+        moved_cell: list[Index] = []
+        moved_to: list[npt.NDArray[np.signedinteger[Any]]] = []
         gone: list[Index] = []
         while local.size:
-            c = prefs[rows[local], at].astype(np.intp)
+            c = flat[cell]
             ok = continuing[c]
             end = c < 0
             if ok.any():
                 moved.append(local[ok])
-                moved_at.append(at[ok])
+                moved_cell.append(cell[ok])
                 moved_to.append(c[ok])
             if end.any():
                 gone.append(local[end])
             rest = ~(ok | end)
             local = local[rest]
-            at = at[rest] + 1
+            cell = cell[rest] + 1
         empty = np.zeros(0, dtype=np.intp)
         m = np.concatenate(moved) if moved else empty
         if m.size:
-            self.pos[rows[m]] = np.concatenate(moved_at)
-        to = np.concatenate(moved_to) if moved_to else empty
+            mrows = rows[m]
+            self.pos[mrows] = np.concatenate(moved_cell) - mrows * width
+        to = np.concatenate(moved_to).astype(np.intp) if moved_to else empty
         return m, to, (np.concatenate(gone) if gone else empty)
 
     def pass_on(self, rows: Index, continuing: npt.NDArray[np.bool_]) -> Index:
@@ -355,9 +360,10 @@ class _ScottishArrays:
             new_of = [surplus * low // total]
             new_values = np.full(rows.size, new_of[0], dtype=np.int64)
         else:
-            present, at = np.unique(vals, return_inverse=True)
+            # Distinct values by hashing, then a search: return_inverse would sort every row.
+            present = np.unique(vals)
             new_of = [surplus * v // total for v in present.tolist()]
-            new_values = np.asarray(new_of, dtype=np.int64)[at]
+            new_values = np.asarray(new_of, dtype=np.int64)[np.searchsorted(present, vals)]
         # Rows that go nowhere keep no value that matters: no candidate holds them again.
         self.values[rows] = new_values
         transfers, nontr = self.move(rows, self.weights[rows] * new_values)
