@@ -152,6 +152,7 @@ class _Holders:
     def __init__(self, strict: StrictArrays, ncand: int) -> None:
         self.prefs = strict.prefs
         self.ncand = ncand
+        self.ids = np.arange(ncand + 1, dtype=np.intp)
         self.first = strict.prefs[:, 0].astype(np.intp)
         self.holder = self.first.copy()
 
@@ -165,9 +166,10 @@ class _Holders:
         order = self.prefs[rows]
         # PAD reads the spare False slot, so a row with none left finds nothing.
         first = continuing[order].argmax(axis=1)
-        to = order[np.arange(rows.size), first].astype(np.intp)
-        # With no continuing preference argmax gives column 0, a candidate not continuing.
-        key: Index = np.where(continuing[to], to, self.ncand)
+        # Each candidate, or ncand for one not continuing: with no continuing preference
+        # argmax gives column 0, a candidate not continuing.
+        dest = np.where(continuing, self.ids, self.ncand)
+        key: Index = dest[order[np.arange(rows.size), first]]
         self.holder[rows] = key
         return key
 
