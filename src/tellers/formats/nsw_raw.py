@@ -471,10 +471,19 @@ def _merged_by_bits(
     import pyarrow.compute as pc
 
     one = np.uint64(1)
-    filled = np.bitwise_or.reduceat(np.left_shift(one, pref.astype(np.uint64)), starts)
+    if ncand < 32 and int(pref.max()) < 32:
+        # Both bit sets in one word, one reduction: preferences low, candidates high.
+        both = np.left_shift(one, pref.astype(np.uint64)) | np.left_shift(
+            one, cand.astype(np.uint64) + np.uint64(32)
+        )
+        joined = np.bitwise_or.reduceat(both, starts)
+        filled = joined & np.uint64(0xFFFFFFFF)
+        named = joined >> np.uint64(32)
+    else:
+        filled = np.bitwise_or.reduceat(np.left_shift(one, pref.astype(np.uint64)), starts)
+        named = np.bitwise_or.reduceat(np.left_shift(one, cand.astype(np.uint64)), starts)
     if (filled != np.left_shift(one, per.astype(np.uint64)) - one).any():
         return None
-    named = np.bitwise_or.reduceat(np.left_shift(one, cand.astype(np.uint64)), starts)
     if (np.bitwise_count(named) != per).any():
         return None
     base = ncand + 1
