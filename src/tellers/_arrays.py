@@ -92,6 +92,13 @@ class BallotArrays:
     def __len__(self) -> int:
         return int(self.weights.shape[0])
 
+    @classmethod
+    def from_rankings(
+        cls, rankings: Sequence[Ranking], weights: Sequence[int], ncand: int
+    ) -> BallotArrays:
+        """Build arrays holding exactly these rankings, in this order, with these weights."""
+        return _from_rankings(rankings, weights, ncand)
+
     def rankings(self) -> list[Ranking]:
         """Return each row as a :data:`~tellers._types.Ranking`."""
         out: list[Ranking] = []

@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..._arrays import ArrayElection, BallotArrays
+from ..._types import Ranking
 from ...errors import FormatError
 from ...methods.rctab import EXPLICIT_OVERVOTE, UNDECLARED_WRITE_IN
-from ...model import Ballot, Candidate, Election
+from ...model import Candidate, Election
 from ..config import ContestConfig, CvrSource, Provider
 
 __all__ = ["CastVote", "Collector", "SourceReader", "build_election", "read_sources"]
@@ -212,18 +214,22 @@ def build_election(
         candidates.append(Candidate(EXPLICIT_OVERVOTE, withdrawn=True))
     index = {n: i for i, n in enumerate(names)}
     code = {t: index[lookup.get(t, t)] for t in collector.tokens}
-    ballots: list[Ballot] = []
+    rankings: list[Ranking] = []
+    weights: list[int] = []
     slices: list[tuple[str, ...]] = []
     for (marks, slice_ids), weight in collector.merged.items():
         top = max((r for r, _ in marks), default=0)
         ranks: list[list[int]] = [[] for _ in range(top)]
         for r, token in marks:
             ranks[r - 1].append(code[token])
-        ballots.append(Ballot(tuple(tuple(x) for x in ranks), weight))
+        rankings.append(tuple(tuple(x) for x in ranks))
+        weights.append(weight)
         slices.append(slice_ids)
-    election = Election(
-        tuple(candidates),
-        tuple(ballots),
+    # Held as arrays, as the other fast readers hold theirs: the counts work on arrays, and
+    # the ballots are made from them only if something asks.
+    election = ArrayElection.create(
+        candidates,
+        BallotArrays.from_rankings(rankings, weights, len(candidates)),
         seats=max(config.rules.number_of_winners, 1),
         title=config.output.contest_name,
         source=str(config.path),
