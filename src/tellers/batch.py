@@ -11,8 +11,6 @@ when output is piped.
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import multiprocessing as mp
 import os
 import sys
@@ -21,6 +19,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+from ._workers import forking, keep_freed_memory
 from .errors import FormatError, TellersError
 from .formats import FORMATS, _common, format_for, read
 from .methods import REGISTRY
@@ -77,7 +76,7 @@ def _serve(conn: Connection, work: Sequence[Job]) -> None:
     """
     # The worker has a core of its own: a reader's thread pool would only contend for it.
     _common.library_threads = False
-    _keep_freed_memory()
+    keep_freed_memory()
     while (chunk := conn.recv()) is not None:
         out: list[tuple[int, Result | BaseException]] = []
         for i in chunk:
@@ -86,26 +85,6 @@ def _serve(conn: Connection, work: Sequence[Job]) -> None:
             except Exception as e:  # any failure, so the parent never waits for a lost file
                 out.append((i, e))
         conn.send(out)
-
-
-#: glibc's mallopt parameters (malloc.h): M_TRIM_THRESHOLD and M_MMAP_THRESHOLD.
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
-
-
-def _keep_freed_memory() -> None:
-    """Have glibc's malloc keep freed blocks of up to 32 MiB for reuse, in this process only.
-
-    A file's inflated text and parsed columns are a few megabytes each: by default every one
-    is a fresh mmap, freed at once, so the next file faults in new pages (about 90,000 faults,
-    a tenth of the CPU, over the 93 NSW districts).  Kept in the heap, the pages are reused.
-    Other C libraries are left as they are.
-    """
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(_M_MMAP_THRESHOLD, 32 << 20)
-        libc.mallopt(_M_TRIM_THRESHOLD, 256 << 20)
-    except (OSError, AttributeError):
-        pass
 
 
 def _size(path: Path) -> int:
@@ -161,18 +140,13 @@ def _pooled(paths: Sequence[Path], work: Sequence[Job], workers: int) -> Iterato
     procs: list[tuple[BaseProcess, Connection]] = []
     finished = False
     try:
-        # Frozen, the objects the workers inherit are left alone by their collectors, which
-        # would otherwise copy every page they visit into each worker.
-        gc.freeze()
-        try:
+        with forking():
             for _ in range(workers):
                 mine, theirs = ctx.Pipe()
                 started = ctx.Process(target=_serve, args=(theirs, work), daemon=True)
                 started.start()
                 theirs.close()
                 procs.append((started, mine))
-        finally:
-            gc.unfreeze()
         busy: dict[Connection, int] = {}
         for _, conn in procs:
             busy[conn] = 0

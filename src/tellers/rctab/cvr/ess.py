@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 from python_calamine import CalamineWorkbook
 
+from ..._workers import forking, keep_freed_memory
 from ...errors import FormatError
 from ...methods.rctab import EXPLICIT_OVERVOTE, UNDECLARED_WRITE_IN
 from ..config import ContestConfig, Provider
@@ -356,12 +357,16 @@ def read_ahead(config: ContestConfig, out: Collector, *, jobs: int | None = None
         yield
         return
     # Fork, not spawn: the workers start with calamine and the config already loaded.
-    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"))
+    pool = ProcessPoolExecutor(
+        workers, mp_context=mp.get_context("fork"), initializer=keep_freed_memory
+    )
     try:
         try:
             # Largest first, so that the work left when the first worker runs out is small.
-            for _, i in sorted(zip(sizes, indices, strict=True), key=lambda s: -s[0]):
-                out.cache[(_AHEAD, i)] = pool.submit(_try_tally, config, i, out.slice_kinds)
+            # The first submission forks the workers.
+            with forking():
+                for _, i in sorted(zip(sizes, indices, strict=True), key=lambda s: -s[0]):
+                    out.cache[(_AHEAD, i)] = pool.submit(_try_tally, config, i, out.slice_kinds)
         except (OSError, RuntimeError):
             # No processes or threads to be had (the pool may never run what it was given):
             # every source is read here.
