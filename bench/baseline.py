@@ -159,6 +159,7 @@ def meek_prf(ncand: int, seats: int, ballots: Ballots) -> list[int]:
     kf = [one] * ncand
     hopeful = set(range(ncand))
     elected: list[int] = []
+    votes = [0] * ncand
     while len(elected) < seats and len(elected) + len(hopeful) > seats:  # B.1
         last = None
         while True:
@@ -190,8 +191,8 @@ def meek_prf(ncand: int, seats: int, ballots: Ballots) -> list[int]:
             for c in elected:  # B.2.f
                 scaled = -(-kf[c] * quota // one)  # kf x q, rounded up
                 kf[c] = -(-scaled * one // votes[c])  # then / v, rounded up
-    if len(elected) < seats:  # C.1
-        elected.extend(sorted(hopeful))
+    if len(elected) < seats:  # C.1, the highest first
+        elected.extend(sorted(hopeful, key=lambda c: (-votes[c], c)))
     return elected
 
 
