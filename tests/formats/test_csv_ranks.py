@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tellers.errors import InputError
+from tellers.errors import FormatError, InputError
 from tellers.formats import csv_ranks, read
 from tellers.model import Ballot, Candidate, Election
 
@@ -127,3 +129,65 @@ def test_malformed(tmp_path: Path, text: str, line: int, match: str) -> None:
 def test_invalid_utf8(tmp_path: Path) -> None:
     path = put(tmp_path, "bad.csv", b"rank1,rank2\nA,B\nB,\xe9\n")
     fails_at(csv_ranks.load, path, 3, "not valid UTF-8")
+
+
+# --- the columnar path gives what the row-by-row parser gives ---------------------------------
+
+_NAMES = st.sampled_from(["Alice", "Bob", " Carol ", "Dave", "Émile", "x y"])
+_CELL = st.one_of(_NAMES, st.just(""), st.just("  "))
+_COUNT = st.one_of(
+    st.sampled_from(["1", "2", "0", " 3 ", "+4", "007"]),
+    st.sampled_from(["-1", "", "x", "99999999999999999999"]),
+)
+
+
+@st.composite
+def plain_csv(draw: st.DrawFn) -> bytes:
+    """A rank CSV without quotes or equal rankings, with blank and malformed rows now and then."""
+    width = draw(st.integers(1, 4))
+    counted = draw(st.booleans())
+    header = [f"rank{i}" for i in range(1, width + 1)]
+    at = draw(st.integers(0, width)) if counted else None
+    if at is not None:
+        header.insert(at, draw(st.sampled_from(["count", "Weight", " COUNT "])))
+    lines = [",".join(header)]
+    for _ in range(draw(st.integers(0, 12))):
+        kind = draw(st.sampled_from(["row"] * 8 + ["blank", "empty cells", "short"]))
+        if kind == "blank":
+            lines.append("")
+            continue
+        cells = [draw(_CELL) for _ in range(width)]
+        if kind == "empty cells":
+            cells = [""] * width
+        if at is not None:
+            cells.insert(at, draw(_COUNT) if kind != "empty cells" else "")
+        if kind == "short":
+            cells = cells[:-1]
+        lines.append(",".join(cells))
+    end = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    bom = draw(st.sampled_from(["", "\ufeff"]))
+    return (bom + end.join(lines) + draw(st.sampled_from(["", end]))).encode("utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(plain_csv())
+def test_columnar_path_equals_careful_parser(data: bytes) -> None:
+    path = Path("/nonexistent/ballots.csv")
+    fast = csv_ranks._load_fast(data, path)
+    try:
+        careful = csv_ranks.loads(data.decode("utf-8").removeprefix("\ufeff"), path=path)
+    except FormatError:
+        assert fast is None
+        return
+    if fast is not None:
+        assert fast.names == careful.names
+        assert fast.ballots == careful.ballots
+        assert (fast.title, fast.source, fast.seats) == (careful.title, careful.source, None)
+
+
+def test_columnar_path_taken_for_a_plain_file(tmp_path: Path) -> None:
+    text = "rank1,rank2,count\nA,B,2\n,,\nB,,1\nA,B,1\n"
+    fast = csv_ranks._load_fast(text.encode(), tmp_path / "p.csv")
+    assert fast is not None
+    assert fast.names == ("A", "B")
+    assert fast.ballots == (Ballot(((0,), (1,)), 3), Ballot(((1,),), 1))

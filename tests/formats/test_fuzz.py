@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tellers.errors import FormatError
-from tellers.formats import FORMATS, json_ballots, mollison, nsw_raw, preflib, read
+from tellers.formats import FORMATS, csv_ranks, json_ballots, mollison, nsw_raw, preflib, read
 from tellers.formats._common import read_text, split_lines
 from tellers.model import Election
 
@@ -123,7 +123,12 @@ def _careful(path: Path, fmt: str) -> Election:
     """Read with the careful parser only, never the vectorised path."""
     if fmt == "nsw-raw":
         return nsw_raw.load_careful(path)
-    loads = {"soi": preflib.loads, "toi": preflib.loads, "dat": mollison.loads}[fmt]
+    loads = {
+        "soi": preflib.loads,
+        "toi": preflib.loads,
+        "dat": mollison.loads,
+        "csv": csv_ranks.loads,
+    }[fmt]
     return loads(read_text(path), path=path)
 
 
@@ -139,7 +144,7 @@ def _same_election(a: Election, b: Election) -> None:
 
 
 #: Formats with a vectorised fast path, checked against their careful parsers.
-FAST = ("soi", "toi", "dat", "nsw-raw")
+FAST = ("soi", "toi", "dat", "nsw-raw", "csv")
 
 #: Tokens that sit on the edges of the formats' grammars.
 TOKENS = [
