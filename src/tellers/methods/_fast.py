@@ -21,9 +21,8 @@ callers then use the reference loop.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from decimal import Decimal
-from operator import add
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -39,13 +38,9 @@ from .._arrays import (
     total,
 )
 from .._types import CandidateIndex
-from ..arithmetic import DecimalCache
-from ..errors import ConfigurationError
-from ..model import Action, Decision, Election, Outcome, Result, Round, TieBreak
-from ._ties import Lot, break_by_history
-from .base import resolve_seats
+from ..model import Election
 
-__all__ = ["AvArrayPiles", "count_scottish", "supports"]
+__all__ = ["AvArrayPiles", "GregoryArrays", "supports"]
 
 Index = npt.NDArray[np.intp]
 
@@ -223,224 +218,92 @@ class AvArrayPiles:
         return transfers, transfers.pop()
 
 
-class _ScottishArrays:
-    """Scottish STV (SSI 2007/42 rules 45-52) on arrays; mirrors ``ScottishCount`` exactly."""
+@dataclass
+class _Rows:
+    """A batch of rows for :class:`GregoryArrays`: each taken candidate's rows, and all."""
 
-    method = "scottish-stv"
-    quota_reason = "reached the quota [47]"
-    exclusion_reason = "fewest votes [50]"
-    deemed_reason = "deemed elected: as many continuing as vacancies [52]"
+    parts: list[tuple[CandidateIndex, Index]]
+    rows: Index
 
-    def __init__(self, election: Election, *, seats: int | None, seed: int, places: int) -> None:
-        self.election = election
-        self.seats = resolve_seats(election, seats)
-        self.places = places
-        self.one = 10**places
-        self.lot = Lot(seed)
-        self.seed = seed
+
+class GregoryArrays:
+    """A Gregory count's papers as array rows (``_gregory.PaperStore``), values scaled ints.
+
+    Serves rules that keep the default hooks: a surplus or an exclusion moves a candidate's
+    whole pile, so :meth:`pile` takes the rows at once.  Each row's paper value is an int64 of
+    ``one`` or less; the caller checks with :func:`supports` that papers x one stays below
+    2**63, so every sum here is exact.
+    """
+
+    def __init__(self, election: Election, one: int) -> None:
         n = len(election.candidates)
         self.ncand = n
-        self.continuing: set[CandidateIndex] = set(range(n)) - election.withdrawn
-        if not self.continuing:
-            raise ConfigurationError("no candidates to count: all are withdrawn")
-        self.elected: list[CandidateIndex] = []
-        self.pending: list[CandidateIndex] = []
-        self.totals: list[int] = [0] * n
-        self.history: list[list[int]] = []
-        self.exhausted = 0
-        self.loss = 0
-        self.rounds: list[Round] = []
-        self.valid = 0
-        self.quota_value = 0
-        #: A scaled value as the fixed arithmetic shows it.
-        self.dec = DecimalCache(places).__getitem__
-
-    def run(self) -> Result:
-        """Count the election and return its result."""
-        n = self.ncand
-        strict = strict_arrays(arrays_of(self.election), n, self.election.withdrawn)
+        self.one = one
+        strict = strict_arrays(arrays_of(election), n, election.withdrawn)
         self.weights = strict.weights
-        self.piles = _store(strict, n)
-        self.mask = _mask(self.continuing, n)
-        self.values = np.full(strict.weights.shape[0], self.one, dtype=np.int64)
         self.valid = strict.valid
+        self.piles = _store(strict, n)
+        self.paper_values = np.full(strict.weights.shape[0], one, dtype=np.int64)
         # Sums of papers x value never exceed every paper at value one.
-        self.bound = self.valid * self.one
-        self.totals = group_sum(self.piles.first, self.weights * self.one, n, self.bound)
-        self.quota_value = (self.valid // (self.seats + 1) + 1) * self.one
-        self.record([0] * n, "First preferences", [], Action.FIRST, ())
+        self.bound = self.valid * one
 
-        while len(self.elected) < self.seats:
-            if len(self.continuing) <= self.seats - len(self.elected):
-                break
-            chosen = self.choose_surplus()
-            if chosen is not None:
-                self.transfer_surplus(*chosen)
-                continue
-            low = min(self.totals[c] for c in self.continuing)
-            tied = [c for c in self.continuing if self.totals[c] == low]
-            c, tie = break_by_history(
-                tied, self.history, lowest=True, purpose="exclusion", lot=self.lot
-            )
-            self.exclude(c, tie)
-        if len(self.elected) < self.seats and self.continuing:
-            self.deem_elected()
-        return Result(
-            method=self.method,
-            seats=self.seats,
-            candidates=self.election.names,
-            valid=Decimal(self.valid),
-            quota=self.dec(self.quota_value),
-            rounds=tuple(self.rounds),
-            title=self.election.title,
-            seed=self.seed,
-            places=self.places,
-        )
+    def first(self) -> tuple[list[Any], int]:
+        """Place every row on its first preference; return the totals and the valid papers."""
+        totals = group_sum(self.piles.first, self.weights * self.one, self.ncand, self.bound)
+        return list(totals), self.valid
 
-    def choose_surplus(self) -> tuple[CandidateIndex, TieBreak | None] | None:
-        """Return the pending candidate whose surplus moves next (largest first), or None."""
-        if not self.pending:
-            return None
-        top = max(self.totals[c] for c in self.pending)
-        tied = [c for c in self.pending if self.totals[c] == top]
-        return break_by_history(
-            tied, self.history, lowest=False, purpose="order of surpluses", lot=self.lot
-        )
+    def pile(self, c: CandidateIndex) -> _Rows:
+        """Take ``c``'s rows (the whole pile moves: see the class note)."""
+        return self.take([c])
 
-    def elect_reached(self) -> list[Decision]:
-        """Elect every continuing candidate at or over the quota, highest first."""
-        reached = [c for c in self.continuing if self.totals[c] >= self.quota_value]
-        decisions: list[Decision] = []
-        while reached:
-            top = max(self.totals[c] for c in reached)
-            tied = [c for c in reached if self.totals[c] == top]
-            c, tie = break_by_history(
-                tied, self.history, lowest=False, purpose="order of election", lot=None
-            )
-            reached.remove(c)
-            self.continuing.discard(c)
-            self.mask[c] = False
-            self.elected.append(c)
-            if self.totals[c] > self.quota_value:
-                self.pending.append(c)
-            decisions.append(Decision(c, Outcome.ELECTED, self.quota_reason, tie))
-        return decisions
+    def remove(self, c: CandidateIndex, batch: _Rows) -> None:
+        """Nothing to do: :meth:`pile` took the rows already."""
 
-    def deem_elected(self) -> None:
-        """Elect all continuing candidates, highest first, in the last stage's decisions."""
-        order = sorted(self.continuing, key=lambda c: (-self.totals[c], c))
-        deemed = tuple(Decision(c, Outcome.ELECTED, self.deemed_reason) for c in order)
-        self.elected.extend(order)
-        self.continuing.clear()
-        self.mask[:] = False
-        last = self.rounds[-1]
-        self.rounds[-1] = replace(last, decisions=last.decisions + deemed)
+    def take(self, cs: Sequence[CandidateIndex]) -> _Rows:
+        """Take every row the candidates ``cs`` hold."""
+        parts = [(c, self.piles.take(c)) for c in cs]
+        rows = parts[0][1] if len(parts) == 1 else np.concatenate([r for _, r in parts])
+        return _Rows(parts, rows)
 
-    def move(self, rows: Index, papers: npt.NDArray[np.int64]) -> tuple[list[int], int]:
-        """Pass rows on to their next continuing preferences, each worth ``papers``.
+    def values(self, batch: _Rows) -> set[Any]:
+        """Return the paper values present."""
+        vals = self.paper_values[batch.rows]
+        if vals.size == 0:
+            return set()
+        low, high = int(vals.min()), int(vals.max())
+        # Often every paper carries one value (all first preferences, say): no np.unique.
+        return {low} if low == high else set(np.unique(vals).tolist())
 
-        Returns the transfers to each candidate and the value that became non-transferable.
-        """
-        key = self.piles.pass_on(rows, self.mask)
+    def held(self, batch: _Rows) -> list[tuple[CandidateIndex, Any]]:
+        """Return what each taken candidate held in the batch."""
+        return [
+            (c, exact_sum(self.weights[r] * self.paper_values[r], self.bound))
+            for c, r in batch.parts
+        ]
+
+    def move(
+        self,
+        batch: _Rows,
+        value_of: Mapping[Any, Any] | None,
+        continuing: set[CandidateIndex],
+        stage: int,
+    ) -> tuple[list[Any], Any, Any]:
+        """Pass rows on to their next continuing preferences at new values (None: unchanged)."""
+        rows = batch.rows
+        if value_of is not None and rows.size:
+            if len(value_of) == 1:
+                (new,) = value_of.values()
+                new_values = np.full(rows.size, new, dtype=np.int64)
+            else:
+                # Distinct values by hashing, then a search: return_inverse would sort every row.
+                present = sorted(value_of)
+                new_of = np.asarray([value_of[v] for v in present], dtype=np.int64)
+                new_values = new_of[np.searchsorted(np.asarray(present), self.paper_values[rows])]
+            # Rows that go nowhere keep no value that matters: no candidate holds them again.
+            self.paper_values[rows] = new_values
+        papers = self.weights[rows] * self.paper_values[rows]
+        key = self.piles.pass_on(rows, _mask(continuing, self.ncand))
         # The spare last sum holds the value that went nowhere.
         transfers = group_sum(key, papers, self.ncand + 1, self.bound)
-        nontr = transfers.pop()
-        self.totals = list(map(add, self.totals, transfers))
-        return transfers, nontr
-
-    def transfer_surplus(self, c: CandidateIndex, tie: TieBreak | None) -> None:
-        """Pass on ``c``'s surplus as one stage [48]."""
-        self.pending.remove(c)
-        total = self.totals[c]
-        surplus = total - self.quota_value
-        rows = self.piles.take(c)
-        vals = self.values[rows]
-        # [48(3)] surplus x value / total, truncated: once per distinct value, in Python ints.
-        low = int(vals.min()) if rows.size else None
-        if low is not None and low == int(vals.max()):
-            # Often every paper carries the same value (all first preferences, say).
-            new_of = [surplus * low // total]
-            new_values = np.full(rows.size, new_of[0], dtype=np.int64)
-        else:
-            # Distinct values by hashing, then a search: return_inverse would sort every row.
-            present = np.unique(vals)
-            new_of = [surplus * v // total for v in present.tolist()]
-            new_values = np.asarray(new_of, dtype=np.int64)[np.searchsorted(present, vals)]
-        # Rows that go nowhere keep no value that matters: no candidate holds them again.
-        self.values[rows] = new_values
-        transfers, nontr = self.move(rows, self.weights[rows] * new_values)
-        moved = sum(transfers)
-        self.totals[c] = self.quota_value
-        transfers[c] = -surplus
-        loss = surplus - moved - nontr
-        self.exhausted += nontr
-        self.loss += loss
-        name = self.election.candidates[c].name
-        shown = ", ".join(str(self.dec(v)) for v in reversed(new_of))
-        note = f"Surplus of {name} ({self.dec(surplus)}); transfer value {shown}"
-        if tie is not None:
-            note += f"; equal surpluses, decided by {tie.method}"
-        self.record(transfers, note, [], Action.SURPLUS, (c,), nontr, loss, tie)
-
-    def exclude(self, c: CandidateIndex, tie: TieBreak | None) -> None:
-        """Exclude ``c`` and pass on all their papers at the values received [50]."""
-        self.continuing.discard(c)
-        self.mask[c] = False
-        reason = (
-            self.exclusion_reason
-            if tie is None
-            else f"{self.exclusion_reason}; tie decided by {tie.method}"
-        )
-        decisions = [Decision(c, Outcome.EXCLUDED, reason, tie)]
-        rows = self.piles.take(c)
-        before = self.totals[c]
-        papers = self.weights[rows] * self.values[rows]
-        self.totals[c] -= exact_sum(papers, self.bound)
-        transfers, nontr = self.move(rows, papers)
-        transfers[c] = self.totals[c] - before
-        # Rounding can leave dust on an emptied pile; the candidate's votes are gone.
-        transfers[c] -= self.totals[c]
-        self.loss += self.totals[c]
-        self.totals[c] = 0
-        self.exhausted += nontr
-        name = self.election.candidates[c].name
-        self.record(transfers, f"Exclusion of {name}", decisions, Action.EXCLUSION, (c,), nontr)
-
-    def record(
-        self,
-        transfers: list[int],
-        note: str,
-        decisions: list[Decision],
-        action: Action,
-        subjects: tuple[CandidateIndex, ...],
-        nontransferable: int | None = None,
-        loss: int | None = None,
-        tie: TieBreak | None = None,
-    ) -> None:
-        """Close a stage: note the totals, elect who reached the quota, and store the round."""
-        self.history.append(list(self.totals))
-        decisions = decisions + self.elect_reached()
-        dec = self.dec
-        self.rounds.append(
-            Round(
-                number=len(self.rounds) + 1,
-                tallies=tuple(map(dec, self.totals)),
-                transfers=tuple(map(dec, transfers)),
-                exhausted=dec(self.exhausted),
-                decisions=tuple(decisions),
-                note=note,
-                loss=dec(self.loss),
-                exhausted_transfer=dec(nontransferable or 0),
-                loss_transfer=dec(loss or 0),
-                action=action,
-                subjects=subjects,
-                ties=() if tie is None else (tie,),
-            )
-        )
-
-
-def count_scottish(
-    election: Election, *, seats: int | None = None, seed: int = 0, places: int = 5
-) -> Result:
-    """Count ``election`` by Scottish STV, as ``ScottishCount`` does, on arrays."""
-    return _ScottishArrays(election, seats=seats, seed=seed, places=places).run()
+        nontransferable = transfers.pop()
+        return transfers, nontransferable, sum(transfers)

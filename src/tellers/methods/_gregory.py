@@ -12,23 +12,35 @@ Hooks (each documented where defined): ``quota``, ``has_quota``, ``surplus_parce
 ``choose_exclusion``, ``exclusion_batches``, ``stop_exclusion``, ``elect_reached``,
 ``deem_remaining`` and ``finish``.  Their defaults are Scottish STV's; a hook may add a sentence
 to the note of the stage being closed through ``stage_notes``.
+
+Where the papers lie is a :class:`PaperStore`: parcels in lists (:class:`ParcelStore`, what every
+hook may read), or rows of numpy arrays (``_fast.GregoryArrays``) for a rule that keeps the
+default hooks and counts in scaled integers, chosen by :meth:`GregoryCount.make_store`.  The
+loop is the same either way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar, Protocol, cast
 
 from .._types import CandidateIndex, Preferences
-from ..arithmetic import Arithmetic, Rounding, Value
+from ..arithmetic import (
+    Arithmetic,
+    DecimalCache,
+    FixedArithmetic,
+    GuardedArithmetic,
+    Rounding,
+    Value,
+)
 from ..errors import ConfigurationError
 from ..model import Action, Decision, Election, Outcome, Result, Round, TieBreak
 from ._ties import Lot, break_by_history
 from .base import resolve_seats, strict_preferences
 
-__all__ = ["GregoryCount", "Parcel"]
+__all__ = ["GregoryCount", "PaperStore", "Parcel", "ParcelStore"]
 
 
 @dataclass(slots=True)
@@ -45,6 +57,132 @@ class Parcel:
     value: Value
     pos: int = 0
     stage: int = 1
+
+
+#: A store's handle on some papers: a list of parcels, or of array rows.
+Batch = Any
+
+
+class PaperStore(Protocol):
+    """Where a Gregory count's papers lie: the loop asks it only these things."""
+
+    def first(self) -> tuple[list[Value], int]:
+        """Place every paper on its first preference; return the totals and the valid papers."""
+        ...
+
+    def pile(self, c: CandidateIndex) -> Batch:
+        """Return the papers ``c`` holds (a surplus hook may pass on only some of them)."""
+        ...
+
+    def remove(self, c: CandidateIndex, batch: Batch) -> None:
+        """Take ``batch``, got from :meth:`pile`, off ``c``'s pile."""
+        ...
+
+    def take(self, cs: Sequence[CandidateIndex]) -> Batch:
+        """Take every paper the candidates ``cs`` hold off their piles."""
+        ...
+
+    def values(self, batch: Batch) -> set[Value]:
+        """Return the paper values present in ``batch``."""
+        ...
+
+    def held(self, batch: Batch) -> Iterable[tuple[CandidateIndex, Value]]:
+        """Return what each holder's total loses when ``batch`` leaves them."""
+        ...
+
+    def move(
+        self,
+        batch: Batch,
+        value_of: Mapping[Value, Value] | None,
+        continuing: set[CandidateIndex],
+        stage: int,
+    ) -> tuple[list[Value], Value, Value]:
+        """Pass ``batch`` to the next continuing preferences at new values (None: unchanged).
+
+        Returns the transfers to each candidate, the value that became non-transferable, and
+        the total moved.
+        """
+        ...
+
+
+class ParcelStore:
+    """Papers as :class:`Parcel` lists on each candidate's pile."""
+
+    def __init__(self, election: Election, one: Value, zero: Value) -> None:
+        self.election = election
+        self.one = one
+        self.zero = zero
+        self.ncand = len(election.candidates)
+        self.piles: list[list[Parcel]] = [[] for _ in range(self.ncand)]
+
+    def first(self) -> tuple[list[Value], int]:
+        """Place every paper on its first preference; return the totals and the valid papers."""
+        one = self.one
+        totals: list[Value] = [self.zero] * self.ncand
+        valid = 0
+        for prefs, weight in strict_preferences(self.election):
+            first = prefs[0]
+            self.piles[first].append(Parcel(prefs, weight, one))
+            totals[first] += weight * one
+            valid += weight
+        return totals, valid
+
+    def pile(self, c: CandidateIndex) -> list[Parcel]:
+        """Return ``c``'s parcels (still on the pile)."""
+        return self.piles[c]
+
+    def remove(self, c: CandidateIndex, batch: list[Parcel]) -> None:
+        """Take ``batch`` off ``c``'s pile, the rest keeping their order."""
+        moving = set(map(id, batch))
+        self.piles[c] = [p for p in self.piles[c] if id(p) not in moving]
+
+    def take(self, cs: Sequence[CandidateIndex]) -> list[Parcel]:
+        """Take every parcel of ``cs`` off their piles."""
+        parcels = [p for c in cs for p in self.piles[c]]
+        for c in cs:
+            self.piles[c] = []
+        return parcels
+
+    def values(self, batch: list[Parcel]) -> set[Value]:
+        """Return the paper values present."""
+        return {p.value for p in batch}
+
+    def held(self, batch: list[Parcel]) -> Iterable[tuple[CandidateIndex, Value]]:
+        """Return each parcel's holder and what it carries."""
+        return ((p.prefs[p.pos], p.weight * p.value) for p in batch)
+
+    @staticmethod
+    def next_position(parcel: Parcel, continuing: set[CandidateIndex]) -> int | None:
+        """Return the position of the parcel's next preference for a continuing candidate."""
+        prefs = parcel.prefs
+        for i in range(parcel.pos + 1, len(prefs)):
+            if prefs[i] in continuing:
+                return i
+        return None
+
+    def move(
+        self,
+        batch: list[Parcel],
+        value_of: Mapping[Value, Value] | None,
+        continuing: set[CandidateIndex],
+        stage: int,
+    ) -> tuple[list[Value], Value, Value]:
+        """Pass parcels to their next preferences; papers of one value are valued once."""
+        transfers: list[Value] = [self.zero] * self.ncand
+        nontransferable: Value = self.zero
+        for p in batch:
+            value = p.value if value_of is None else value_of[p.value]
+            nxt = self.next_position(p, continuing)
+            if nxt is None:
+                nontransferable += p.weight * value
+                continue
+            p.pos = nxt
+            p.value = value
+            p.stage = stage
+            to = p.prefs[nxt]
+            self.piles[to].append(p)
+            transfers[to] += p.weight * value
+        return transfers, nontransferable, sum(transfers, self.zero)
 
 
 class GregoryCount:
@@ -76,7 +214,12 @@ class GregoryCount:
         zero = arithmetic.of(0)
         self.zero = zero
         self.totals: list[Value] = [zero] * n
-        self.piles: list[list[Parcel]] = [[] for _ in range(n)]
+        self.papers: PaperStore = self.make_store()
+        # Scaled integers repeat from stage to stage: each Decimal is made once.
+        self.dec: Callable[[Value], Decimal] = arithmetic.decimal
+        if isinstance(arithmetic, FixedArithmetic | GuardedArithmetic):
+            # Their values are ints, which is all a cache is asked for.
+            self.dec = cast(Callable[[Value], Decimal], DecimalCache(arithmetic.places).__getitem__)
         self.history: list[list[Value]] = []
         self.exhausted: Value = zero
         self.loss: Value = zero
@@ -88,6 +231,16 @@ class GregoryCount:
 
     # -- hooks ------------------------------------------------------------------------------
 
+    def make_store(self) -> PaperStore:
+        """Return where the papers will lie: parcels, which every hook may read."""
+        return ParcelStore(self.election, self.arith.of(1), self.arith.of(0))
+
+    @property
+    def piles(self) -> list[list[Parcel]]:
+        """Each candidate's parcels, for hooks that read them (a :class:`ParcelStore` only)."""
+        assert isinstance(self.papers, ParcelStore), "this rule's hooks read parcels"
+        return self.papers.piles
+
     def quota(self, valid: int) -> Value:
         """Return the quota for ``valid`` papers (Droop: floor(valid / (seats + 1)) + 1)."""
         return self.arith.of(valid // (self.seats + 1) + 1)
@@ -96,16 +249,16 @@ class GregoryCount:
         """Return whether a total reaches the quota (at or over it)."""
         return self.arith.compare(total, self.quota_value) >= 0
 
-    def surplus_parcels(self, c: CandidateIndex) -> list[Parcel]:
-        """Return the parcels that carry ``c``'s surplus: all of them (inclusive Gregory)."""
-        return self.piles[c]
+    def surplus_parcels(self, c: CandidateIndex) -> Batch:
+        """Return the papers that carry ``c``'s surplus: all of them (inclusive Gregory)."""
+        return self.papers.pile(c)
 
     def transfer_value(self, surplus: Value, value: Value, total: Value) -> Value:
         """Return a paper's new value: surplus x value / total, truncated once."""
         return self.arith.muldiv(surplus, value, total, rounding=Rounding.DOWN)
 
     def surplus_values(
-        self, c: CandidateIndex, surplus: Value, total: Value, parcels: Sequence[Parcel]
+        self, c: CandidateIndex, surplus: Value, total: Value, parcels: Batch
     ) -> dict[Value, Value]:
         """Map each present paper value among ``parcels`` to the value it carries on.
 
@@ -113,7 +266,7 @@ class GregoryCount:
         depends on the papers themselves (ERS97 divides by the number of transferable papers)
         overrides this.
         """
-        return {v: self.transfer_value(surplus, v, total) for v in {p.value for p in parcels}}
+        return {v: self.transfer_value(surplus, v, total) for v in self.papers.values(parcels)}
 
     def surplus_remainder(
         self, surplus: Value, moved: Value, nontransferable: Value
@@ -140,8 +293,8 @@ class GregoryCount:
         c, tie = self.break_tie(tied, lowest=True, purpose="exclusion")
         return [c], tie
 
-    def exclusion_batches(self, parcels: list[Parcel]) -> list[list[Parcel]]:
-        """Split an excluded candidate's parcels into the transfers made: here, one."""
+    def exclusion_batches(self, parcels: Batch) -> list[Batch]:
+        """Split an excluded candidate's papers into the transfers made: here, one."""
         return [parcels]
 
     def stop_exclusion(self) -> bool:
@@ -167,13 +320,7 @@ class GregoryCount:
 
     def run(self) -> Result:
         """Count the election and return its result."""
-        a = self.arith
-        one = a.of(1)
-        for prefs, weight in strict_preferences(self.election):
-            first = prefs[0]
-            self.piles[first].append(Parcel(prefs, weight, one))
-            self.totals[first] += weight * one
-            self.valid += weight
+        self.totals, self.valid = self.papers.first()
         self.quota_value = self.quota(self.valid)
         self.record([self.zero] * self.ncand, "First preferences", [], Action.FIRST, ())
 
@@ -223,37 +370,21 @@ class GregoryCount:
 
     def next_position(self, parcel: Parcel) -> int | None:
         """Return the position of the parcel's next preference for a continuing candidate."""
-        prefs = parcel.prefs
-        for i in range(parcel.pos + 1, len(prefs)):
-            if prefs[i] in self.continuing:
-                return i
-        return None
+        return ParcelStore.next_position(parcel, self.continuing)
 
     def move(
-        self, parcels: Sequence[Parcel], value_of: dict[Value, Value]
+        self, batch: Batch, value_of: Mapping[Value, Value] | None
     ) -> tuple[list[Value], Value, Value]:
-        """Pass parcels to their next preferences at their new values.
+        """Pass papers to their next preferences at their new values (None: as they are).
 
         Returns the transfers to each candidate, the value that became non-transferable, and
         the total moved.  ``value_of`` maps each current paper value to the value it carries
         on, so papers of equal value are valued once.
         """
         stage = len(self.rounds) + 1
-        transfers: list[Value] = [self.zero] * self.ncand
-        nontransferable: Value = self.zero
-        for p in parcels:
-            value = value_of[p.value]
-            nxt = self.next_position(p)
-            if nxt is None:
-                nontransferable += p.weight * value
-                continue
-            p.pos = nxt
-            p.value = value
-            p.stage = stage
-            to = p.prefs[nxt]
-            self.piles[to].append(p)
-            transfers[to] += p.weight * value
-        moved: Value = sum(transfers, self.zero)
+        transfers, nontransferable, moved = self.papers.move(
+            batch, value_of, self.continuing, stage
+        )
         for c, t in enumerate(transfers):
             self.totals[c] += t
         return transfers, nontransferable, moved
@@ -264,9 +395,8 @@ class GregoryCount:
         total = self.totals[c]
         surplus = total - self.quota_value
         parcels = self.surplus_parcels(c)
-        moving = set(map(id, parcels))
-        self.piles[c] = [p for p in self.piles[c] if id(p) not in moving]
-        values = {p.value for p in parcels}
+        self.papers.remove(c, parcels)
+        values = self.papers.values(parcels)
         value_of = self.surplus_values(c, surplus, total, parcels)
         transfers, nontr, moved = self.move(parcels, value_of)
         self.totals[c] = self.quota_value
@@ -275,9 +405,8 @@ class GregoryCount:
         self.exhausted += nontr
         self.loss += loss
         name = self.election.candidates[c].name
-        a = self.arith
-        shown = ", ".join(str(a.decimal(value_of[v])) for v in sorted(values, reverse=True))
-        note = f"Surplus of {name} ({a.decimal(surplus)}); transfer value {shown}"
+        shown = ", ".join(str(self.dec(value_of[v])) for v in sorted(values, reverse=True))
+        note = f"Surplus of {name} ({self.dec(surplus)}); transfer value {shown}"
         if tie is not None:
             note += f"; equal surpluses, decided by {tie.method}"
         self.record(transfers, note, [], Action.SURPLUS, (c,), nontr, loss, tie)
@@ -299,15 +428,12 @@ class GregoryCount:
             )
             for c in cs
         ]
-        parcels = [p for c in cs for p in self.piles[c]]
-        for c in cs:
-            self.piles[c] = []
-        batches = self.exclusion_batches(parcels)
+        batches = self.exclusion_batches(self.papers.take(cs))
         for i, batch in enumerate(batches):
             before = {c: self.totals[c] for c in cs}
-            for p in batch:
-                self.totals[p.prefs[p.pos]] -= p.weight * p.value
-            transfers, nontr, _ = self.move(batch, {p.value: p.value for p in batch})
+            for holder, carried in self.papers.held(batch):
+                self.totals[holder] -= carried
+            transfers, nontr, _ = self.move(batch, None)
             for c in cs:
                 transfers[c] = self.totals[c] - before[c]
             if i == len(batches) - 1:
@@ -321,7 +447,7 @@ class GregoryCount:
                 transfers,
                 f"Exclusion of {names}"
                 + (
-                    f" ({i + 1} of {len(batches)}{_batch_value(batch, self.arith)})"
+                    f" ({i + 1} of {len(batches)}{self.batch_value(batch)})"
                     if len(batches) > 1
                     else ""
                 ),
@@ -345,7 +471,7 @@ class GregoryCount:
         tie: TieBreak | None = None,
     ) -> None:
         """Close a stage: note the totals, elect who reached the quota, and store the round."""
-        a = self.arith
+        dec = self.dec
         self.history.append(list(self.totals))
         decisions = decisions + self.elect_reached(action)
         if self.stage_notes:
@@ -354,19 +480,24 @@ class GregoryCount:
         self.rounds.append(
             Round(
                 number=len(self.rounds) + 1,
-                tallies=tuple(a.decimal(v) for v in self.totals),
-                transfers=tuple(a.decimal(v) for v in transfers),
-                exhausted=a.decimal(self.exhausted),
+                tallies=tuple(map(dec, self.totals)),
+                transfers=tuple(map(dec, transfers)),
+                exhausted=dec(self.exhausted),
                 decisions=tuple(decisions),
                 note=note,
-                loss=a.decimal(self.loss),
-                exhausted_transfer=a.decimal(nontransferable or self.zero),
-                loss_transfer=a.decimal(loss or self.zero),
+                loss=dec(self.loss),
+                exhausted_transfer=dec(nontransferable or self.zero),
+                loss_transfer=dec(loss or self.zero),
                 action=action,
                 subjects=subjects,
                 ties=() if tie is None else (tie,),
             )
         )
+
+    def batch_value(self, batch: Batch) -> str:
+        """Return ", papers at V" when every paper of an exclusion batch has the one value V."""
+        values = self.papers.values(batch)
+        return f", papers at {self.dec(values.pop())}" if len(values) == 1 else ""
 
     def result(self) -> Result:
         """Return the finished count."""
@@ -375,15 +506,9 @@ class GregoryCount:
             seats=self.seats,
             candidates=self.election.names,
             valid=Decimal(self.valid),
-            quota=self.arith.decimal(self.quota_value),
+            quota=self.dec(self.quota_value),
             rounds=tuple(self.rounds),
             title=self.election.title,
             seed=self.seed,
             places=self.arith.places,
         )
-
-
-def _batch_value(batch: Sequence[Parcel], arith: Arithmetic) -> str:
-    """Return ", papers at V" when every paper of an exclusion batch has the one value V."""
-    values = {p.value for p in batch}
-    return f", papers at {arith.decimal(values.pop())}" if len(values) == 1 else ""
