@@ -1,17 +1,18 @@
-"""Array counts: AV and Scottish STV with numpy, giving results identical to the reference loops.
+"""Papers as numpy array rows for the AV and Gregory loops, with results identical to parcels'.
 
-The reference counts (``av.py`` and the Gregory loop in ``_gregory.py``) walk every parcel in
-Python.  Here the ballots are rows of a matrix of strict preferences (see
-:func:`tellers._arrays.strict_arrays`), a pointer per row says which preference holds it, and
-each candidate's pile is a list of row-index arrays.  A stage touches only the rows on the pile
+The loops (``av.count_with`` and the Gregory loop in ``_gregory.py``) are the same whichever
+store holds the papers; with parcels they walk every parcel in Python.  Here the ballots are
+rows of a matrix of strict preferences (see :func:`tellers._arrays.strict_arrays`), a pointer
+per row says which preference holds it, and each candidate's pile is a list of row-index
+arrays.  A stage touches only the rows on the pile
 that moves: their pointers advance, vectorised, past candidates no longer continuing, and the
 rows are appended to their new holders' piles.  Small elections (a few thousand rows) keep only
 each row's holder instead: every numpy call costs microseconds whatever its size, so scanning
 all rows for a stage's pile and reading each moved row's whole order at once (:class:`_Holders`)
-takes far fewer calls than the piles' bookkeeping.  Everything a stage records (totals, transfers,
-notes, decisions, ties) is built exactly as the reference builds it, from Python integers, so
-the :class:`~tellers.model.Result` is equal field by field; ``tests/methods/test_fast.py``
-checks that on random elections.
+takes far fewer calls than the piles' bookkeeping.  The stores hand the loops Python integers
+(totals, transfers, non-transferable values), so the :class:`~tellers.model.Result` is equal
+field by field to the one parcels give; ``tests/methods/test_fast.py`` checks that on random
+elections.
 
 Exactness: per-row products (papers x value) are int64; sums by candidate go through
 :func:`tellers._arrays.group_sum`, int64 accumulators exact below 2**63.  :func:`supports`
