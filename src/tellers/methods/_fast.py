@@ -225,6 +225,8 @@ class _Rows:
 
     parts: list[tuple[CandidateIndex, Index]]
     rows: Index
+    #: The paper values present, once asked for (the loop asks more than once).
+    present: set[Any] | None = None
 
 
 class GregoryArrays:
@@ -268,12 +270,15 @@ class GregoryArrays:
 
     def values(self, batch: _Rows) -> set[Any]:
         """Return the paper values present."""
-        vals = self.paper_values[batch.rows]
-        if vals.size == 0:
-            return set()
-        low, high = int(vals.min()), int(vals.max())
-        # Often every paper carries one value (all first preferences, say): no np.unique.
-        return {low} if low == high else set(np.unique(vals).tolist())
+        if batch.present is None:
+            vals = self.paper_values[batch.rows]
+            if vals.size == 0:
+                batch.present = set()
+            else:
+                low, high = int(vals.min()), int(vals.max())
+                # Often every paper carries one value (all first preferences, say): no unique.
+                batch.present = {low} if low == high else set(np.unique(vals).tolist())
+        return set(batch.present)
 
     def held(self, batch: _Rows) -> list[tuple[CandidateIndex, Any]]:
         """Return what each taken candidate held in the batch."""

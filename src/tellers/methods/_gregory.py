@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from operator import add
 from typing import Any, ClassVar, Protocol, cast
 
 from .._types import CandidateIndex, Preferences
@@ -385,8 +386,7 @@ class GregoryCount:
         transfers, nontransferable, moved = self.papers.move(
             batch, value_of, self.continuing, stage
         )
-        for c, t in enumerate(transfers):
-            self.totals[c] += t
+        self.totals = list(map(add, self.totals, transfers))
         return transfers, nontransferable, moved
 
     def transfer_surplus(self, c: CandidateIndex, tie: TieBreak | None) -> None:
