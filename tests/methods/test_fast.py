@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from tellers import _arrays
 from tellers._arrays import ArrayElection, arrays_of
-from tellers.methods import _fast, av, scottish
+from tellers.arithmetic import FixedArithmetic
+from tellers.methods import _fast, av, scottish, wigm
 from tellers.model import Candidate, Election, Result
 
 
@@ -86,7 +87,10 @@ def test_av_matches_reference(e: Election, seed: int) -> None:
 
 def scottish_on_arrays(election: Election, *, seed: int) -> Result:
     """Count by Scottish STV with the papers as array rows, whatever the election's size."""
-    return scottish.ScottishCount(election, seats=None, seed=seed, arrays=True).run()
+    arith = FixedArithmetic(scottish.PLACES)
+    return scottish.ScottishCount(
+        election, seats=None, seed=seed, arithmetic=arith, arrays=True
+    ).run()
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -171,3 +175,21 @@ def test_results_survive_pickling(e: Election, seed: int) -> None:
         result = outcome(count, e, seed=seed)
         if isinstance(result, Result):
             same(pickle.loads(pickle.dumps(result)), result)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(elections(), st.integers(0, 3))
+def test_wigm_prf_on_arrays_matches_parcels(e: Election, seed: int) -> None:
+    """The PRF's WIGM (four places) keeps its papers as array rows too."""
+
+    def count(arrays: bool) -> object:
+        return wigm.WigmPrfCount(
+            e, seats=None, seed=seed, arithmetic=FixedArithmetic(4), arrays=arrays
+        ).run()
+
+    ref, got = outcome(count, False), outcome(count, True)
+    if isinstance(ref, Result):
+        assert isinstance(got, Result)
+        same(got, ref)
+    else:
+        assert got == ref

@@ -38,6 +38,7 @@ from ..arithmetic import (
 )
 from ..errors import ConfigurationError
 from ..model import Action, Decision, Election, Outcome, Result, Round, TieBreak
+from . import _fast
 from ._ties import Lot, break_by_history
 from .base import resolve_seats, strict_preferences
 
@@ -195,11 +196,21 @@ class GregoryCount:
     quota_reason: ClassVar[str] = "reached the quota"
     exclusion_reason: ClassVar[str] = "fewest votes"
     deemed_reason: ClassVar[str] = "deemed elected: as many continuing candidates as vacancies"
+    #: Whether the rule's hooks read parcels' fields (then the papers are always parcels).
+    reads_parcels: ClassVar[bool] = False
 
     def __init__(
-        self, election: Election, *, seats: int | None, seed: int, arithmetic: Arithmetic
+        self,
+        election: Election,
+        *,
+        seats: int | None,
+        seed: int,
+        arithmetic: Arithmetic,
+        arrays: bool | None = None,
     ) -> None:
+        """Set up a count; ``arrays`` chooses the paper store (None: arrays where they apply)."""
         self.election = election
+        self.arrays = arrays
         self.seats = resolve_seats(election, seats)
         self.arith = arithmetic
         self.lot = Lot(seed)
@@ -233,8 +244,22 @@ class GregoryCount:
     # -- hooks ------------------------------------------------------------------------------
 
     def make_store(self) -> PaperStore:
-        """Return where the papers will lie: parcels, which every hook may read."""
-        return ParcelStore(self.election, self.arith.of(1), self.arith.of(0))
+        """Return where the papers will lie: array rows where they apply, else parcels.
+
+        Array rows hold paper values as int64: they serve fixed-point arithmetic whose papers
+        times its unit stay below 2**63, for rules whose hooks read no parcel.
+        """
+        a = self.arith
+        fits = (
+            not self.reads_parcels
+            and isinstance(a, FixedArithmetic)
+            and _fast.supports(self.election, 10**a.places)
+        )
+        if self.arrays and not fits:
+            raise ConfigurationError(f"{self.method} cannot keep its papers as array rows here")
+        if fits and self.arrays is not False:
+            return _fast.GregoryArrays(self.election, 10**a.places)
+        return ParcelStore(self.election, a.of(1), a.of(0))
 
     @property
     def piles(self) -> list[list[Parcel]]:

@@ -168,6 +168,7 @@ class Ers97Count(GregoryCount):
     quota_reason: ClassVar[str] = "reached the quota"
     exclusion_reason: ClassVar[str] = "fewest votes [5.2.5]"
     deemed_reason: ClassVar[str] = "deemed elected: as many continuing candidates as places [4.3]"
+    reads_parcels: ClassVar[bool] = True  # last-batch surpluses and batched exclusions
 
     def __init__(
         self, election: Election, *, seats: int | None, seed: int, arithmetic: Arithmetic

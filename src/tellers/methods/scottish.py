@@ -41,8 +41,7 @@ from typing import ClassVar
 
 from ..arithmetic import FixedArithmetic
 from ..model import Election, Result
-from . import _fast
-from ._gregory import GregoryCount, PaperStore
+from ._gregory import GregoryCount
 
 __all__ = ["ScottishCount", "count", "count_reference"]
 
@@ -65,27 +64,15 @@ class ScottishCount(GregoryCount):
     exclusion_reason: ClassVar[str] = "fewest votes [50]"
     deemed_reason: ClassVar[str] = "deemed elected: as many continuing as vacancies [52]"
 
-    def __init__(
-        self, election: Election, *, seats: int | None, seed: int, arrays: bool = False
-    ) -> None:
-        self.arrays = arrays
-        super().__init__(election, seats=seats, seed=seed, arithmetic=FixedArithmetic(PLACES))
-
-    def make_store(self) -> PaperStore:
-        """Papers as array rows if asked for (the hooks here read no parcel), else parcels."""
-        if self.arrays:
-            return _fast.GregoryArrays(self.election, 10**PLACES)
-        return super().make_store()
-
 
 def count(election: Election, *, seats: int | None = None, seed: int = 0) -> Result:
     """Count ``election`` by SSI 2007/42 rules 45-52."""
-    # Papers as array rows give the identical Result (tests/methods/test_fast.py) wherever
-    # their int64 sums are exact; parcels are the reference they are checked against.
-    arrays = _fast.supports(election, 10**PLACES)
-    return ScottishCount(election, seats=seats, seed=seed, arrays=arrays).run()
+    # Papers as array rows (wherever their int64 sums are exact) give the identical Result
+    # (tests/methods/test_fast.py); parcels are the reference they are checked against.
+    return ScottishCount(election, seats=seats, seed=seed, arithmetic=FixedArithmetic(PLACES)).run()
 
 
 def count_reference(election: Election, *, seats: int | None = None, seed: int = 0) -> Result:
     """Count ``election`` on the Gregory loop, parcel by parcel (the reference)."""
-    return ScottishCount(election, seats=seats, seed=seed).run()
+    arith = FixedArithmetic(PLACES)
+    return ScottishCount(election, seats=seats, seed=seed, arithmetic=arith, arrays=False).run()

@@ -346,7 +346,7 @@ def compare_ward(path: Path) -> WardComparison:
     """Count one ward both ways and, if the elected sets differ, explain why."""
     e = read(path)
     ers = run_variant(e)
-    scot = ScottishCount(e, seats=None, seed=0).run()
+    scot = ScottishCount(e, seats=None, seed=0, arithmetic=FixedArithmetic(SCOTTISH_PLACES)).run()
     replay = run_variant(e, (f.key for f in FEATURES))
     cmp = WardComparison(
         name=path.stem,
