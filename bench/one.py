@@ -242,7 +242,15 @@ def case_e(tool: str, method: str) -> tuple[float, Any]:
     raise SystemExit(f"{tool} has no {method}")
 
 
-E_METHODS = {"e-scottish": "scottish-stv", "e-meek": "meek", "e-meek-prf": "meek-prf"}
+E_METHODS = {
+    "e-scottish": "scottish-stv",
+    "e-meek": "meek",
+    "e-meek-prf": "meek-prf",
+    "e-warren": "warren",
+    "e-wigm": "wigm",
+    "e-wigm-prf": "wigm-prf",
+    "e-ers97": "ers97",
+}
 
 
 def warm(tool: str) -> None:

@@ -50,6 +50,12 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
         "Generated 1 M ballots, 30 cands, 5 seats: Meek, PRF reference rule",
         ("tellers", "baseline"),
     ),
+    # The other STV rules, on the same election: no target in the issue, none of the peers
+    # implements them; measured so that every counting rule tellers offers has a figure.
+    "e-warren": ("Generated 1 M ballots: Warren", ("tellers",)),
+    "e-wigm": ("Generated 1 M ballots: WIGM (Droop's generic, 27 digits)", ("tellers",)),
+    "e-wigm-prf": ("Generated 1 M ballots: WIGM, PRF reference rule", ("tellers",)),
+    "e-ers97": ("Generated 1 M ballots: ERS97", ("tellers",)),
 }
 
 TARGETS = {
@@ -61,6 +67,10 @@ TARGETS = {
     "e-scottish": "≤ 2 s",
     "e-meek": "≤ 10 s",
     "e-meek-prf": "≤ 10 s",
+    "e-warren": "—",
+    "e-wigm": "—",
+    "e-wigm-prf": "—",
+    "e-ers97": "—",
 }
 
 
