@@ -14,9 +14,9 @@ Hooks (each documented where defined): ``quota``, ``has_quota``, ``surplus_parce
 to the note of the stage being closed through ``stage_notes``.
 
 Where the papers lie is a :class:`PaperStore`: parcels in lists (:class:`ParcelStore`, what every
-hook may read), or rows of numpy arrays (``_fast.GregoryArrays``) for a rule that keeps the
-default hooks and counts in scaled integers, chosen by :meth:`GregoryCount.make_store`.  The
-loop is the same either way.
+hook may read), or rows of numpy arrays (``_fast.GregoryArrays``) for a rule whose hooks read
+no parcel and which counts in fixed point, chosen by :meth:`GregoryCount.make_store`.  The loop
+is the same either way.
 """
 
 from __future__ import annotations
@@ -196,7 +196,8 @@ class GregoryCount:
     quota_reason: ClassVar[str] = "reached the quota"
     exclusion_reason: ClassVar[str] = "fewest votes"
     deemed_reason: ClassVar[str] = "deemed elected: as many continuing candidates as vacancies"
-    #: Whether the rule's hooks read parcels' fields (then the papers are always parcels).
+    #: Whether the rule's hooks read parcels' fields or move part of a pile (a surplus from the
+    #: last parcel, an exclusion in batches): then the papers are always parcels.
     reads_parcels: ClassVar[bool] = False
 
     def __init__(
