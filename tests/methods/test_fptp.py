@@ -11,7 +11,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from tellers._arrays import ArrayElection, arrays_of
 from tellers.errors import ConfigurationError
 from tellers.methods import count, get
 from tellers.methods.fptp import count as fptp
@@ -202,3 +205,22 @@ def test_registry_names() -> None:
         assert get(name).name == "fptp"
     e = Election.from_orders(["A", "B"], [((A,), 2), ((B,), 1)])
     assert count(e, "plurality").elected_names == ("A",)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_ballot_arrays_count_as_ballots_do(data: st.DataObject) -> None:
+    """The same election read from its arrays and from its ballots gives the same result."""
+    n = data.draw(st.integers(1, 5))
+    withdrawn = data.draw(st.sets(st.integers(0, n - 1), max_size=n - 1))
+    cands = [Candidate(f"C{i}", withdrawn=i in withdrawn) for i in range(n)]
+    rank = st.lists(st.integers(0, n - 1), max_size=3).map(tuple)
+    ballots = data.draw(
+        st.lists(st.tuples(st.lists(rank, max_size=3).map(tuple), st.integers(1, 5)), max_size=12)
+    )
+    seats = data.draw(st.integers(1, n))
+    plain = Election.from_rankings(cands, ballots, seats=seats)
+    # Counted before arrays_of caches arrays on it, so that its ballots are what is read.
+    expected = fptp(plain, seed=1)
+    arrays = ArrayElection.create(plain.candidates, arrays_of(plain), seats=seats)
+    assert fptp(arrays, seed=1) == expected

@@ -32,6 +32,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import numpy as np
+
+from .._arrays import MULTI, PAD, SKIP, BallotArrays, exact_sum, group_sum, total
 from ..errors import ConfigurationError
 from ..model import Action, Decision, Election, Outcome, Result, Round, TieBreak, TieMethod
 from ._ties import Lot
@@ -45,6 +48,51 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
+def _first_ranks_of_ballots(election: Election, n: int) -> tuple[list[int], int, int]:
+    """Return the papers whose first rank marks each candidate alone, and those set aside.
+
+    Set aside: papers with no first rank (unmarked [47]) and papers marking several
+    candidates first (more than one vote given [47]).
+    """
+    totals = [0] * n
+    skipped = several = 0
+    for ballot in election.ballots:
+        marked = set(ballot.ranking[0]) if ballot.ranking else set()
+        if not marked:
+            skipped += ballot.weight
+        elif len(marked) > 1:
+            several += ballot.weight
+        else:
+            totals[marked.pop()] += ballot.weight
+    return totals, skipped, several
+
+
+def _first_ranks(election: Election, n: int) -> tuple[list[int], int, int] | None:
+    """Return what :func:`_first_ranks_of_ballots` returns, from the first column of the
+    election's ballot arrays; None where the election holds no arrays (its ballots are read).
+    """
+    arrays = getattr(election, "arrays", None) or election.__dict__.get("_tellers_arrays")
+    if not isinstance(arrays, BallotArrays):
+        return None
+    weights = arrays.weights
+    bound = total(weights)
+    if not len(arrays):
+        return [0] * n, 0, 0
+    first = arrays.marks[:, 0] if arrays.marks.shape[1] else np.full(len(arrays), PAD)
+    single = first >= 0
+    totals = group_sum(first[single].astype(np.intp), weights[single], n, bound)
+    skipped = exact_sum(weights[(first == PAD) | (first == SKIP)], bound)
+    several = 0
+    # A rank marked several times for one candidate is one vote for them.
+    for r in np.flatnonzero(first == MULTI).tolist():
+        marked = set(arrays.multi[(r, 0)])
+        if len(marked) > 1:
+            several += int(weights[r])
+        else:
+            totals[marked.pop()] += int(weights[r])
+    return totals, skipped, several
+
+
 def count(election: Election, *, seats: int | None = None, seed: int = 0) -> Result:
     """Count ``election`` by first past the post."""
     nseats = resolve_seats(election, seats)
@@ -55,19 +103,13 @@ def count(election: Election, *, seats: int | None = None, seed: int = 0) -> Res
         raise ConfigurationError("no candidates to count: all are withdrawn")
 
     # [18] count the votes given to each candidate: the first rank only.
-    totals = [0] * n
-    skipped = several = to_withdrawn = 0
-    for ballot in election.ballots:
-        first = ballot.ranking[0] if ballot.ranking else ()
-        marked = set(first)
-        if not marked:
-            skipped += ballot.weight  # [47] unmarked
-        elif len(marked) > 1:
-            several += ballot.weight  # [47] more than one vote given
-        elif first[0] in withdrawn:
-            to_withdrawn += ballot.weight
-        else:
-            totals[first[0]] += ballot.weight
+    counted = _first_ranks(election, n)
+    totals, skipped, several = (
+        counted if counted is not None else _first_ranks_of_ballots(election, n)
+    )
+    to_withdrawn = sum(totals[c] for c in withdrawn)
+    for c in withdrawn:
+        totals[c] = 0
     valid = sum(totals)
 
     lot = Lot(seed)
