@@ -24,6 +24,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from tellers._arrays import ArrayElection, arrays_of
 from tellers.errors import ConfigurationError
 from tellers.methods import condorcet as cm
 from tellers.methods import count, get
@@ -632,3 +633,31 @@ def test_committed_table_is_current(crosscheck: tuple[list[Any], str]) -> None:
     _, report = crosscheck
     committed = ROOT / "docs" / "verification" / "condorcet.md"
     assert committed.read_text(encoding="utf-8") == report
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_array_tally_equals_positions(data: st.DataObject) -> None:
+    """Matrix and first preferences from ballot arrays equal those from rank positions.
+
+    Skipped ranks, withdrawn candidates, and (which the array tally leaves to the positions)
+    repeated marks and ranks marked for several candidates are all drawn.
+    """
+    n = data.draw(st.integers(1, 6))
+    withdrawn = data.draw(st.sets(st.integers(0, n - 1), max_size=n - 1))
+    cands = [Candidate(f"C{i}", withdrawn=i in withdrawn) for i in range(n)]
+    several = data.draw(st.booleans())
+    rank = st.one_of(st.tuples(st.integers(0, n - 1)), st.just(()))
+    if several and n > 1:
+        rank = rank | st.lists(st.integers(0, n - 1), min_size=2, max_size=2, unique=True).map(
+            tuple
+        )
+    ranking = st.lists(rank, max_size=n + 1).map(tuple)
+    ballots = data.draw(st.lists(st.tuples(ranking, st.integers(1, 5)), max_size=15))
+    plain = Election.from_rankings(cands, ballots)
+    positions, weights = cm._positions(plain)
+    expected = cm._matrix(positions, weights, plain.withdrawn)
+    firsts = cm._firsts(positions, weights)
+    arrays = ArrayElection.create(plain.candidates, arrays_of(plain))
+    assert (cm.pairwise(arrays) == expected).all()
+    assert cm.first_preferences(arrays) == firsts

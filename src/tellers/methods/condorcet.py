@@ -90,11 +90,12 @@ import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple, TypedDict
+from typing import Any, NamedTuple, TypedDict
 
 import numpy as np
 import numpy.typing as npt
 
+from .._arrays import BallotArrays, has_repeats, total
 from .._types import CandidateIndex
 from ..errors import ConfigurationError
 from ..model import Action, Decision, Election, Outcome, Result, Round, TieBreak, TieMethod
@@ -175,6 +176,107 @@ def _matrix(
     return matrix
 
 
+def _plain_marks(election: Election) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64]] | None:
+    """Return the election's ballot arrays as single marks, -1 for no mark; None if unsuitable.
+
+    Suitable: the election already holds arrays (a million Ballot objects cost more to make
+    than to count), no rank marks several candidates, no candidate is marked twice on a paper,
+    and the papers number fewer than 2**53 (float64 sums below are then exact).  Withdrawn
+    candidates' marks are struck out; a skipped rank is simply no mark.
+    """
+    arrays = getattr(election, "arrays", None) or election.__dict__.get("_tellers_arrays")
+    if not isinstance(arrays, BallotArrays) or arrays.multi:
+        return None
+    n = len(election.candidates)
+    weights = arrays.weights
+    if total(weights) >= 2**53 or has_repeats(arrays.marks, n):
+        return None
+    marks = np.where(arrays.marks >= 0, arrays.marks, -1).astype(np.int64)
+    if election.withdrawn:
+        struck = np.zeros(n + 1, dtype=bool)
+        struck[list(election.withdrawn)] = True
+        marks[struck[marks]] = -1  # -1 reads the spare last slot, never struck
+    return marks, weights
+
+
+def _tally_marks(
+    marks: npt.NDArray[np.int64],
+    weights: npt.NDArray[np.int64],
+    n: int,
+    withdrawn: frozenset[CandidateIndex],
+) -> tuple[IntMatrix, list[int], int]:
+    """Return the pairwise matrix, first-preference totals and papers counted, from marks.
+
+    A ranked above b on a paper exactly when a is marked and b is not marked before a, so
+    d[a, b] = R[a] - C[b, a]: the papers marking a, less those marking b before a.  C counts
+    the ordered pairs of marks within papers, one pair of columns at a time, over the papers
+    long enough to reach the later column (sorted longest first, they are a prefix).
+    """
+    if marks.size == 0:
+        return np.zeros((n, n), dtype=np.int64), [0] * n, 0
+    marked = marks >= 0
+
+    def last_of(m: npt.NDArray[np.bool_]) -> npt.NDArray[np.intp]:
+        """One past each row's last mark."""
+        ends: npt.NDArray[np.intp] = m.shape[1] - np.argmax(m[:, ::-1], axis=1)
+        return ends
+
+    last = np.where(marked.any(axis=1), last_of(marked), 0)
+    order = np.argsort(-last, kind="stable")
+    marks, weights, last = marks[order], weights[order].astype(np.float64), last[order]
+    marked = marked[order]
+    width = int(last[0]) if last.size else 0
+    # Rows reaching column j: a prefix of the sorted rows.
+    reach = [int(np.count_nonzero(last > j)) for j in range(width)]
+    spare = n * n  # the bin for pairs where a cell holds no mark
+    pairs = np.zeros(spare + 1, dtype=np.float64)
+    ranked = np.zeros(n + 1, dtype=np.float64)
+    # Without skipped ranks every cell before a paper's last mark is a mark: no masking.
+    holes = bool((marked.sum(axis=1) != np.where(marked.any(axis=1), last_of(marked), 0)).any())
+    # Column by column: each column contiguous, so a pass reads only its own cells.
+    columns = np.ascontiguousarray(marks.T)
+    scaled = columns * n
+    for j in range(width):
+        k = reach[j]
+        b = columns[j, :k]
+        papers_w = weights[:k]
+        if holes:
+            ranked += np.bincount(np.where(b >= 0, b, n), papers_w, minlength=n + 1)
+            for i in range(j):
+                a = columns[i, :k]
+                key = np.where((a >= 0) & (b >= 0), scaled[i, :k] + b, spare)
+                pairs += np.bincount(key, papers_w, minlength=spare + 1)
+        else:
+            ranked[:n] += np.bincount(b, papers_w, minlength=n)
+            for i in range(j):
+                pairs[:spare] += np.bincount(scaled[i, :k] + b, papers_w, minlength=spare)
+    before = np.rint(pairs[:spare]).astype(np.int64).reshape(n, n)
+    papers = np.rint(ranked[:n]).astype(np.int64)
+    matrix = papers[:, None] - before.T
+    np.fill_diagonal(matrix, 0)
+    for w in withdrawn:  # struck out: no row, and nobody is ranked above them
+        matrix[:, w] = 0
+    # First preferences: each paper's first mark (no rank marks several candidates here).
+    has = marked.any(axis=1) if marks.size else np.zeros(0, dtype=bool)
+    first_col = np.argmax(marks >= 0, axis=1)
+    first = marks[np.arange(marks.shape[0]), first_col][has]
+    counted_w = weights[has]
+    firsts = np.rint(np.bincount(first, counted_w, minlength=n)).astype(np.int64)
+    return matrix, [int(t) for t in firsts], round(float(counted_w.sum()))
+
+
+def _tally(election: Election) -> tuple[IntMatrix, list[int], int, int]:
+    """Return the pairwise matrix, first-preference totals, papers counted and papers with
+    several candidates marked first."""
+    plain = _plain_marks(election)
+    if plain is not None:
+        matrix, firsts, counted = _tally_marks(*plain, len(election.candidates), election.withdrawn)
+        return matrix, firsts, counted, 0
+    positions, weights = _positions(election)
+    matrix = _matrix(positions, weights, election.withdrawn)
+    return (matrix, *_firsts(positions, weights))
+
+
 def pairwise(election: Election) -> IntMatrix:
     """Return the matrix whose entry [a, b] is the number of papers ranking a above b.
 
@@ -182,8 +284,7 @@ def pairwise(election: Election) -> IntMatrix:
     the diagonal is zero.  See the module docstring for how unranked candidates, equal ranks
     and skipped ranks are read.
     """
-    positions, weights = _positions(election)
-    return _matrix(positions, weights, election.withdrawn)
+    return _tally(election)[0]
 
 
 def _firsts(
@@ -210,7 +311,7 @@ def first_preferences(election: Election) -> tuple[list[int], int, int]:
     paper whose earliest such rank marks several candidates counts in no candidate's total, but
     still counts in the pairwise matrix.  Papers marking no standing candidate are not counted.
     """
-    return _firsts(*_positions(election))
+    return _tally(election)[1:]
 
 
 def _in_play(matrix: IntMatrix, candidates: Sequence[CandidateIndex] | None) -> list[int]:
@@ -472,9 +573,7 @@ def _setup(election: Election, seats: int | None) -> _Setup:
     cands = standing(election)
     if not cands:
         raise ConfigurationError("no candidates to count: all are withdrawn")
-    positions, weights = _positions(election)
-    matrix = _matrix(positions, weights, election.withdrawn)
-    firsts, valid, several = _firsts(positions, weights)
+    matrix, firsts, valid, several = _tally(election)
     names = election.names
     note = "First preferences"
     unused = election.total_weight - valid
