@@ -250,6 +250,9 @@ E_METHODS = {
     "e-wigm": "wigm",
     "e-wigm-prf": "wigm-prf",
     "e-ers97": "ers97",
+    "e-fptp": "fptp",
+    "e-schulze": "schulze",
+    "e-ranked-pairs": "ranked-pairs",
 }
 
 
