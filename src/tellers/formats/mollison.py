@@ -152,7 +152,9 @@ def _load_fast(path: str | Path) -> Election | None:
         head = parts[1].decode("ascii").split()
     except UnicodeDecodeError:
         return None
-    if not title or len(head) != 4 or not all(h.isdigit() and len(h) < 19 for h in head):
+    # ASCII digits only: str.isdigit also takes superscripts, which int() refuses.
+    plain = all(h.isascii() and h.isdigit() and len(h) < 19 for h in head)
+    if not title or len(head) != 4 or not plain:
         return None
     seats, ncand, nlines, valid = (int(h) for h in head)
     # More candidates than lines cannot be right: leave the message to the careful parser.

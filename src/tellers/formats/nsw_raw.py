@@ -613,7 +613,8 @@ def _parse_rows(rows: Iterator[tuple[int, list[str]]], path: str | Path) -> Elec
             )
         if not counted:
             continue
-        if not counted.isdigit() or int(counted) < 1:
+        # Only ASCII digits: str.isdigit also takes superscripts, which int() refuses.
+        if not (counted.isascii() and counted.isdigit()) or int(counted) < 1:
             raise FormatError(
                 f"PrefCounted {counted!r} is not a positive whole number", path=path, line=line
             )

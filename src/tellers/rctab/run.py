@@ -105,7 +105,7 @@ def prompt_answer(q: TieQuestion) -> str:
         print(f"{i}. {name}", file=sys.stderr)
     while True:
         reply = input(f"Number of the candidate who should {role} this tie-break: ").strip()
-        if reply.isdigit() and 1 <= int(reply) <= len(q.tied):
+        if reply.isascii() and reply.isdigit() and 1 <= int(reply) <= len(q.tied):
             return q.tied[int(reply) - 1]
         print("Invalid selection. Please try again.", file=sys.stderr)
 

@@ -104,7 +104,7 @@ def _sizes(values: list[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     for v in values:
         body, sep, n = v.partition("=")
-        if not sep or not n.strip().isdigit():
+        if not sep or not (n.strip().isascii() and n.strip().isdigit()):
             raise typer.BadParameter(f"{v!r}: write BODY=N, e.g. clp=648")
         out[body.strip()] = int(n)
     return out
