@@ -41,6 +41,7 @@ __all__ = [
     "arrays_of",
     "group_sum",
     "has_repeats",
+    "held_arrays",
     "index_dtype",
     "merge_rows",
     "strict_arrays",
@@ -235,18 +236,27 @@ class ArrayElection(Election):
         return total(self.arrays.weights)
 
 
+def held_arrays(election: Election) -> BallotArrays | None:
+    """Return the arrays the election already holds (read so, or made before), else None.
+
+    For counts that are one pass over the ballots: making arrays only for them would cost
+    more than reading the ballots.
+    """
+    for arrays in (getattr(election, "arrays", None), election.__dict__.get("_tellers_arrays")):
+        if isinstance(arrays, BallotArrays):
+            return arrays
+    return None
+
+
 def arrays_of(election: Election) -> BallotArrays:
     """Return the election's ballots as arrays (made from its ballots if it has none).
 
     Arrays made for a plain :class:`~tellers.model.Election` are kept on it, so counting it
     again, or by another method, does not convert it again; the ballots are immutable.
     """
-    arrays = getattr(election, "arrays", None)
-    if isinstance(arrays, BallotArrays):
-        return arrays
-    cached = election.__dict__.get("_tellers_arrays")
-    if isinstance(cached, BallotArrays):
-        return cached
+    held = held_arrays(election)
+    if held is not None:
+        return held
     ballots = election.ballots
     made = _from_rankings(
         [b.ranking for b in ballots], [b.weight for b in ballots], len(election.names)

@@ -60,7 +60,6 @@ class MeekArrays:
         # Every paper starts at its first preference, where every keep factor is 1 or the
         # candidate was withdrawn (and left out of the arrays).
         self.piles = _Piles(strict, ncand)
-        self.prefs = strict.prefs
         self.node_of = np.zeros(strict.weights.shape[0], dtype=np.intp)
         self.nodes: list[tuple[int, int]] = [(-1, -1)]
         self.child: dict[tuple[int, int], int] = {}
@@ -137,7 +136,7 @@ class MeekArrays:
         rows = np.concatenate(taken) if len(taken) > 1 else taken[0]
         nodes = self.node_of[rows]
         # A candidate now keeping part of each paper joins the prefix of the papers on it.
-        at = self.prefs[rows, piles.pos[rows]].astype(np.intp)
+        at = piles.prefs[rows, piles.pos[rows]].astype(np.intp)
         joins = partial[at]
         nodes[joins] = self._extend(nodes[joins], at[joins])
         while rows.size:

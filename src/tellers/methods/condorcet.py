@@ -95,7 +95,7 @@ from typing import Any, NamedTuple, TypedDict
 import numpy as np
 import numpy.typing as npt
 
-from .._arrays import BallotArrays, has_repeats, total
+from .._arrays import has_repeats, held_arrays, total
 from .._types import CandidateIndex
 from ..errors import ConfigurationError
 from ..model import Action, Decision, Election, Outcome, Result, Round, TieBreak, TieMethod
@@ -184,8 +184,8 @@ def _plain_marks(election: Election) -> tuple[npt.NDArray[Any], npt.NDArray[np.i
     and the papers number fewer than 2**53 (float64 sums below are then exact).  Withdrawn
     candidates' marks are struck out; a skipped rank is simply no mark.
     """
-    arrays = getattr(election, "arrays", None) or election.__dict__.get("_tellers_arrays")
-    if not isinstance(arrays, BallotArrays) or arrays.multi:
+    arrays = held_arrays(election)
+    if arrays is None or arrays.multi:
         return None
     n = len(election.candidates)
     weights = arrays.weights
@@ -215,13 +215,8 @@ def _tally_marks(
     if marks.size == 0:
         return np.zeros((n, n), dtype=np.int64), [0] * n, 0
     marked = marks >= 0
-
-    def last_of(m: npt.NDArray[np.bool_]) -> npt.NDArray[np.intp]:
-        """One past each row's last mark."""
-        ends: npt.NDArray[np.intp] = m.shape[1] - np.argmax(m[:, ::-1], axis=1)
-        return ends
-
-    last = np.where(marked.any(axis=1), last_of(marked), 0)
+    # One past each row's last mark (0 for a row with none).
+    last = np.where(marked.any(axis=1), marks.shape[1] - np.argmax(marked[:, ::-1], axis=1), 0)
     order = np.argsort(-last, kind="stable")
     marks, weights, last = marks[order], weights[order].astype(np.float64), last[order]
     marked = marked[order]
@@ -232,7 +227,7 @@ def _tally_marks(
     pairs = np.zeros(spare + 1, dtype=np.float64)
     ranked = np.zeros(n + 1, dtype=np.float64)
     # Without skipped ranks every cell before a paper's last mark is a mark: no masking.
-    holes = bool((marked.sum(axis=1) != np.where(marked.any(axis=1), last_of(marked), 0)).any())
+    holes = bool((marked.sum(axis=1) != last).any())
     # Column by column: each column contiguous, so a pass reads only its own cells.
     columns = np.ascontiguousarray(marks.T)
     scaled = columns * n
@@ -257,9 +252,8 @@ def _tally_marks(
     for w in withdrawn:  # struck out: no row, and nobody is ranked above them
         matrix[:, w] = 0
     # First preferences: each paper's first mark (no rank marks several candidates here).
-    has = marked.any(axis=1) if marks.size else np.zeros(0, dtype=bool)
-    first_col = np.argmax(marks >= 0, axis=1)
-    first = marks[np.arange(marks.shape[0]), first_col][has]
+    has = last > 0
+    first = marks[np.arange(marks.shape[0]), np.argmax(marked, axis=1)][has]
     counted_w = weights[has]
     firsts = np.rint(np.bincount(first, counted_w, minlength=n)).astype(np.int64)
     return matrix, [int(t) for t in firsts], round(float(counted_w.sum()))

@@ -34,7 +34,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from .._arrays import MULTI, PAD, SKIP, BallotArrays, exact_sum, group_sum, total
+from .._arrays import MULTI, PAD, SKIP, exact_sum, group_sum, held_arrays, total
 from ..errors import ConfigurationError
 from ..model import Action, Decision, Election, Outcome, Result, Round, TieBreak, TieMethod
 from ._ties import Lot
@@ -71,8 +71,8 @@ def _first_ranks(election: Election, n: int) -> tuple[list[int], int, int] | Non
     """Return what :func:`_first_ranks_of_ballots` returns, from the first column of the
     election's ballot arrays; None where the election holds no arrays (its ballots are read).
     """
-    arrays = getattr(election, "arrays", None) or election.__dict__.get("_tellers_arrays")
-    if not isinstance(arrays, BallotArrays):
+    arrays = held_arrays(election)
+    if arrays is None:
         return None
     weights = arrays.weights
     bound = total(weights)
