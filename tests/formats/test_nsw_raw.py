@@ -72,6 +72,7 @@ def test_polling_places_keep_papers_apart(tmp_path: Path) -> None:
         (["Wye\tHall\t1\tFormal\tAL Ann\t1\tone"], 2, "PrefCounted"),
         # A digit to str.isdigit, not to int(): found by the fuzz test.
         (["Wye\tHall\t1\tFormal\tAL Ann\t1\t\u00b9"], 2, "PrefCounted"),
+        (["Wye\tHall\t1\tFormal\tAL Ann\t1\t" + "9" * 5000], 2, "too large"),
         (["Wye\tHall\t1\tInformal\tAL Ann\t1\t1"], 2, "informal"),
         (["Wye\tHall\t1\tFormal\tAL Ann\t1\t1", "Wye\tHall\t1\tFormal\tBO Bob\t1\t1"], 3, "twice"),
         (["Wye\tHall\t1\tFormal\tAL Ann\t1\t1", "Wye\tHall\t1\tFormal\tAL Ann\t2\t2"], 3, "two"),

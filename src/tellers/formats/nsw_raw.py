@@ -614,6 +614,13 @@ def _parse_rows(rows: Iterator[tuple[int, list[str]]], path: str | Path) -> Elec
         if not counted:
             continue
         # Only ASCII digits: str.isdigit also takes superscripts, which int() refuses.
+        if len(counted) > 9 and counted.isascii() and counted.isdigit():
+            # Beyond any number of candidates, and int() refuses over 4,300 digits.
+            raise FormatError(
+                f"PrefCounted {counted[:12]}... ({len(counted)} digits) is too large",
+                path=path,
+                line=line,
+            )
         if not (counted.isascii() and counted.isdigit()) or int(counted) < 1:
             raise FormatError(
                 f"PrefCounted {counted!r} is not a positive whole number", path=path, line=line
