@@ -189,7 +189,7 @@ def _pooled(paths: Sequence[Path], work: Sequence[Job], workers: int) -> Iterato
 
 
 def count_files(
-    paths: Sequence[Path],
+    files: Sequence[str | Path],
     method: str,
     *,
     seats: int | None = None,
@@ -205,6 +205,7 @@ def count_files(
     counted here, one by one.  The first error in file order (a bad file or a method that
     cannot count it) is raised once every result before it has been given.
     """
+    paths = [Path(f) for f in files]
     REGISTRY.get(method)
     if input_format is not None and input_format not in FORMATS:
         raise FormatError(f"unknown format {input_format!r} (known: {', '.join(sorted(FORMATS))})")

@@ -28,6 +28,7 @@ from .._types import Rank, Ranking
 from ..errors import FormatError, InputError
 from ..model import Election
 from . import _common
+from ._arrow import to_numpy
 from ._common import csv_rows, parse_int, read_text
 
 __all__ = ["dumps", "is_header", "load", "loads", "write"]
@@ -100,7 +101,7 @@ def _load_fast(data: bytes, path: str | Path) -> Election | None:
         cells = [v.strip() for v in encoded.dictionary.to_pylist()]
         if any("\r" in c or "\n" in c for c in cells):
             return None  # a line ending pyarrow did not split at, which csv_rows does
-        columns.append((encoded.indices.to_numpy(zero_copy_only=False), cells))
+        columns.append((to_numpy(encoded.indices), cells))
     # A row with no text in any cell is not a ballot (csv_rows passes over it).
     filled = np.zeros(table.num_rows, dtype=bool)
     for indices, cells in columns:

@@ -46,6 +46,7 @@ from .._types import Ranking
 from ..errors import FormatError
 from ..model import Election
 from . import _common
+from ._arrow import binaries, bools, from_numpy, scalar, to_numpy
 from ._common import split_lines
 
 __all__ = ["COLUMNS", "load", "load_careful"]
@@ -248,6 +249,28 @@ def _counted(column: Any) -> npt.NDArray[np.int64] | None:
     return values
 
 
+def _all_equal(column: Any, value: bytes) -> bool:
+    """Return whether every cell of a binary column is ``value``.
+
+    Read from the column's buffers: its offsets must step by ``len(value)`` and its bytes be
+    ``value`` repeated, one comparison of memory (``pc.equal`` against a scalar costs about
+    twenty times as much).
+    """
+    n = len(column)
+    width = len(value)
+    if column.null_count or column.offset:
+        return False
+    _, offsets_buf, data_buf = column.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype=np.int32, count=n + 1)
+    if int(offsets[0]) != 0 or int(offsets[-1]) != n * width:
+        return False
+    if width and not (np.diff(offsets) == width).all():
+        return False
+    if data_buf is None or not width:
+        return not width
+    return bytes(memoryview(data_buf)[: n * width]) == value * n
+
+
 def _is_header(head: bytes) -> bool:
     """Return whether ``head`` starts with exactly the expected header line."""
     first, sep, _ = head[:4096].partition(b"\n")
@@ -257,6 +280,7 @@ def _is_header(head: bytes) -> bool:
 def _from_batches(batches: Iterator[Any], path: str | Path, pc: Any) -> Election | None:
     """Gather the counted marks of formal papers from every batch and build the election."""
 
+    formal, informal = scalar(_FORMAL.encode()), scalar(_INFORMAL.encode())
     # Every non-empty CandidateName, numbered in order of first sight.
     names: dict[bytes, int] = {}
     district: bytes | None = None
@@ -280,15 +304,15 @@ def _from_batches(batches: Iterator[Any], path: str | Path, pc: Any) -> Election
         districts = batch.column(0)
         if district is None:
             district = districts[0].as_py()
-        if not district or not pc.all(pc.equal(districts, district)).as_py():
+        if not district or not _all_equal(districts, district):
             return None
         place = batch.column(1)
         bp = batch.column(2)
         formality = batch.column(3)
-        is_formal = pc.equal(formality, _FORMAL.encode()).to_numpy(zero_copy_only=False)
+        is_formal = bools(pc.equal(formality, formal))
         # Informal papers are few: compare only the rows that are not Formal.
         rest = np.flatnonzero(~is_formal)
-        if rest.size and not pc.all(pc.equal(formality.take(rest), _INFORMAL.encode())).as_py():
+        if rest.size and not pc.all(pc.equal(formality.take(from_numpy(rest)), informal)).as_py():
             return None
         # A new paper starts where the polling place or the ballot-paper number changes.
         new_place = np.empty(n, dtype=bool)
@@ -297,17 +321,12 @@ def _from_batches(batches: Iterator[Any], path: str | Path, pc: Any) -> Election
         new_place[0] = first_place != last_place
         change[0] = bool(new_place[0]) or bp[0].as_py() != last_bp
         if n > 1:
-            np.logical_not(
-                pc.equal(place.slice(1), place.slice(0, n - 1)).to_numpy(zero_copy_only=False),
-                out=new_place[1:],
-            )
-            np.logical_not(
-                pc.equal(bp.slice(1), bp.slice(0, n - 1)).to_numpy(zero_copy_only=False),
-                out=change[1:],
-            )
+            same_place = pc.equal(place.slice(1), place.slice(0, n - 1))
+            np.logical_not(bools(same_place), out=new_place[1:])
+            np.logical_not(bools(pc.equal(bp.slice(1), bp.slice(0, n - 1))), out=change[1:])
             change[1:] |= new_place[1:]
         last_place, last_bp = place[n - 1].as_py(), bp[n - 1].as_py()
-        place_runs.extend(place.take(np.flatnonzero(new_place)).to_pylist())
+        place_runs.extend(place.take(from_numpy(np.flatnonzero(new_place))).to_pylist())
         # A paper's rows must agree on its formality (the careful parser names the row).
         flips = np.empty(n, dtype=bool)
         flips[0] = last_formal is not None and bool(is_formal[0]) != last_formal
@@ -317,7 +336,7 @@ def _from_batches(batches: Iterator[Any], path: str | Path, pc: Any) -> Election
         last_formal = bool(is_formal[-1])
         formal_papers += int(np.count_nonzero(change & is_formal))
         opening = np.flatnonzero(change)
-        opening_bp.append(bp.take(opening))
+        opening_bp.append(bp.take(from_numpy(opening)))
         opening_run.append(new_place[opening])
         seg = np.cumsum(change) + (offset - 1)
         offset = int(seg[-1]) + 1
@@ -336,7 +355,7 @@ def _from_batches(batches: Iterator[Any], path: str | Path, pc: Any) -> Election
         )
         rows = np.flatnonzero(counted)
         if rows.size:
-            c = table[encoded.indices.to_numpy(zero_copy_only=False)[rows]]
+            c = table[to_numpy(encoded.indices)[rows]]
             if (c < 0).any():
                 return None  # a counted preference with no candidate named
             segs.append(seg[rows])
@@ -415,8 +434,10 @@ def _papers_together(
         distinct = keys.size - int(np.count_nonzero(keys[1:] == keys[:-1]))
         rest = np.flatnonzero(~is_number)
     if rest.size:
-        places = pa.array(place_runs, pa.binary())
-        joined = pc.binary_join_element_wise(places.take(run_of[rest]), bps.take(rest), b"\t")
+        places = binaries(place_runs)
+        joined = pc.binary_join_element_wise(
+            places.take(from_numpy(run_of[rest])), bps.take(from_numpy(rest)), scalar(b"\t")
+        )
         distinct += pc.count_distinct(joined).as_py()
     return bool(distinct == papers)
 
@@ -467,7 +488,6 @@ def _merged_by_bits(
     reductions over the marks instead of a papers x ranks table.  Identical papers are merged
     on one integer each, the marks as digits in base ncand + 1 (0 for no mark).
     """
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     one = np.uint64(1)
@@ -490,9 +510,9 @@ def _merged_by_bits(
     digit = np.power(base, np.arange(width, dtype=np.int64))
     keys = np.add.reduceat((cand + 1) * digit[pref], starts)
     # Hashing numbers the distinct papers in order of first sight, as merge_rows orders them.
-    encoded = pc.dictionary_encode(pa.array(keys))
-    distinct = encoded.dictionary.to_numpy()
-    weights = np.bincount(encoded.indices.to_numpy(), minlength=distinct.size).astype(np.int64)
+    encoded = pc.dictionary_encode(from_numpy(keys))
+    distinct = to_numpy(encoded.dictionary)
+    weights = np.bincount(to_numpy(encoded.indices), minlength=distinct.size).astype(np.int64)
     marks = np.empty((distinct.size, width), dtype=index_dtype(ncand))
     for j in range(width):
         d = (distinct // digit[j]) % base
