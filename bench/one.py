@@ -182,21 +182,22 @@ def case_c_count(tool: str) -> tuple[float, Any]:
 def case_d(tool: str) -> Any:
     """Scottish STV over all 355 wards of 2022: read, count, compare with the official sheets."""
     if tool == "tellers":
-        from tellers.batch import count_files
-        from tellers.model import Candidate, Election
+        from tellers.formats import read
+        from tellers.methods import count
         from tellers.verify import scotland
 
         official = scotland.load_official(DATA / "scotland" / "official-results-2022.csv")
-        index = scotland.WardIndex(official)
-        statuses = set()
-        # Wards are read and counted in worker processes; the check needs only the names.
-        for path, result in count_files(DAT, "scottish-stv"):
-            shell = Election(tuple(Candidate(n) for n in result.candidates), ())
-            ward = scotland.match_ward(shell, official, index=index)
-            assert ward is not None, path
-            rel = str(path.relative_to(DATA / "scotland"))
-            statuses.add(scotland.check_ward(shell, result, ward, file=rel).status)
-        return sorted(statuses)
+        # The product's own check (`tellers verify scotland-2022`): each ward is read, counted
+        # and compared stage by stage in a worker process.
+        checks = scotland.verify_files(
+            DAT,
+            official,
+            count=lambda e: count(e, "scottish-stv"),
+            read=read,
+            root=DATA / "scotland",
+        )
+        assert all(c.status != scotland.NOT_FOUND for c in checks)
+        return sorted({c.status for c in checks})
     declared = baseline.official_elected(DATA / "scotland" / "official-results-2022.csv")
     agree = 0
     for p in DAT:

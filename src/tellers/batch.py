@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import TypeVar
 
 from ._workers import forking, keep_freed_memory
 from .errors import FormatError, TellersError
@@ -25,7 +26,9 @@ from .formats import FORMATS, _common, format_for, read
 from .methods import REGISTRY
 from .model import Result
 
-__all__ = ["count_command", "count_files", "expand", "render_results"]
+__all__ = ["count_command", "count_files", "expand", "map_files", "render_results"]
+
+T = TypeVar("T")
 
 #: Suffixes a folder is searched for; anything else in it is ignored.
 SUFFIXES = frozenset({".blt", ".dat", ".soi", ".toi", ".csv", ".json", ".zip"})
@@ -68,20 +71,20 @@ def _read_count(job: Job) -> Result:
 _AHEAD = 2
 
 
-def _serve(conn: Connection, work: Sequence[Job]) -> None:
-    """A worker's loop: read and count the files whose places arrive, until told to stop.
+def _serve(conn: Connection, paths: Sequence[Path], work: Callable[[Path], T]) -> None:
+    """A worker's loop: do the work on the files whose places arrive, until told to stop.
 
-    The jobs themselves came with the fork, so only their places and the results cross the
-    pipe.  An error comes back as a value, to be raised in file order.
+    The files and the work came with the fork, so only places and results cross the pipe
+    (the work need not pickle).  An error comes back as a value, to be raised in file order.
     """
     # The worker has a core of its own: a reader's thread pool would only contend for it.
     _common.library_threads = False
     keep_freed_memory()
     while (chunk := conn.recv()) is not None:
-        out: list[tuple[int, Result | BaseException]] = []
+        out: list[tuple[int, T | BaseException]] = []
         for i in chunk:
             try:
-                out.append((i, _read_count(work[i])))
+                out.append((i, work(paths[i])))
             except Exception as e:  # any failure, so the parent never waits for a lost file
                 out.append((i, e))
         conn.send(out)
@@ -128,8 +131,9 @@ def _chunks(paths: Sequence[Path], workers: int) -> list[list[int]]:
     return chunks
 
 
-def _pooled(paths: Sequence[Path], work: Sequence[Job], workers: int) -> Iterator[Result]:
-    """Count the jobs in forked workers, chunk by chunk; yield the results in file order.
+def _pooled(paths: Sequence[Path], work: Callable[[Path], T], workers: int) -> Iterator[T]:
+    """Do the work on every file in forked workers, chunk by chunk; yield the results in
+    file order.
 
     One pipe per worker and no helper threads: a pool's threads wake for every result and,
     with every core busy counting, cost more than a small ward takes to count.
@@ -143,7 +147,7 @@ def _pooled(paths: Sequence[Path], work: Sequence[Job], workers: int) -> Iterato
         with forking():
             for _ in range(workers):
                 mine, theirs = ctx.Pipe()
-                started = ctx.Process(target=_serve, args=(theirs, work), daemon=True)
+                started = ctx.Process(target=_serve, args=(theirs, paths, work), daemon=True)
                 started.start()
                 theirs.close()
                 procs.append((started, mine))
@@ -153,9 +157,9 @@ def _pooled(paths: Sequence[Path], work: Sequence[Job], workers: int) -> Iterato
             while busy[conn] < _AHEAD and queue:
                 conn.send(queue.pop())
                 busy[conn] += 1
-        done: dict[int, Result | BaseException] = {}
+        done: dict[int, T | BaseException] = {}
         ready = 0
-        while ready < len(work):
+        while ready < len(paths):
             for waited in wait([c for c, n in busy.items() if n]):
                 assert isinstance(waited, Connection)
                 conn = waited
@@ -199,24 +203,40 @@ def count_files(
 ) -> Iterator[tuple[Path, Result]]:
     """Read and count each file, yielding (path, result) in the order given.
 
-    With more than one job, files are read and counted by forked worker processes, a few
-    at a time, the last quarter largest first so that no core waits at the end on one big
-    file; results are given back in file order.  Where fork is not available the files are
-    counted here, one by one.  The first error in file order (a bad file or a method that
-    cannot count it) is raised once every result before it has been given.
+    The files are shared among worker processes as :func:`map_files` shares them.  The first
+    error in file order (a bad file or a method that cannot count it) is raised once every
+    result before it has been given.
     """
-    paths = [Path(f) for f in files]
     REGISTRY.get(method)
     if input_format is not None and input_format not in FORMATS:
         raise FormatError(f"unknown format {input_format!r} (known: {', '.join(sorted(FORMATS))})")
+
+    def read_count(path: Path) -> Result:
+        return _read_count((path, method, seats, seed, input_format))
+
+    return map_files(files, read_count, jobs=jobs)
+
+
+def map_files(
+    files: Sequence[str | Path], work: Callable[[Path], T], *, jobs: int | None = None
+) -> Iterator[tuple[Path, T]]:
+    """Do ``work`` on each file, yielding (path, its result) in the order given.
+
+    With more than one job, files are handed to forked worker processes (one per core by
+    default) a few at a time, the last quarter largest first so that no core waits at the
+    end on one big file; results are given back in file order.  ``work`` comes with the fork,
+    so it may be any function (a closure over loaded data too); only its results cross back
+    and must pickle.  Where fork is not available the files are worked on here, one by one.
+    The first error in file order is raised once every result before it has been given.
+    """
+    paths = [Path(f) for f in files]
     workers = min(jobs or _default_jobs(), len(paths))
-    work = [(p, method, seats, seed, input_format) for p in paths]
     if workers > 1 and "fork" in mp.get_all_start_methods():
         # Fork, not spawn: the workers start with tellers and numpy already imported.
         yield from zip(paths, _pooled(paths, work, workers), strict=True)
         return
-    for job in work:
-        yield job[0], _read_count(job)
+    for path in paths:
+        yield path, work(path)
 
 
 def render_results(results: Sequence[Result], output: str, *, width: int = 120) -> str:

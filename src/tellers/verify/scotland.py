@@ -469,24 +469,32 @@ def verify_files(
     read: Callable[[Path], Election],
     root: Path,
     progress: Callable[[Path], None] | None = None,
+    jobs: int | None = None,
 ) -> list[WardCheck]:
-    """Count and check every file; a ward matched twice is reported against the better file."""
-    checks: list[WardCheck] = []
+    """Read, count and check every file, in worker processes (:func:`~tellers.batch.map_files`).
+
+    ``progress`` is called with each file as its check comes back, in file order.
+    """
+    from ..batch import map_files
+
     index = WardIndex(official)
-    for path in files:
-        if progress is not None:
-            progress(path)
+
+    def check(path: Path) -> WardCheck:
         rel = str(path.relative_to(root))
         try:
             election = read(path)
         except FormatError as e:
-            checks.append(WardCheck(rel, "", UNREADABLE, detail=str(e)))
-            continue
+            return WardCheck(rel, "", UNREADABLE, detail=str(e))
         ward = match_ward(election, official, index=index)
         if ward is None:
-            checks.append(WardCheck(rel, election.title, NOT_FOUND))
-            continue
-        checks.append(check_ward(election, count(election), ward, file=rel))
+            return WardCheck(rel, election.title, NOT_FOUND)
+        return check_ward(election, count(election), ward, file=rel)
+
+    checks: list[WardCheck] = []
+    for path, done in map_files(list(files), check, jobs=jobs):
+        if progress is not None:
+            progress(path)
+        checks.append(done)
     return checks
 
 
