@@ -7,8 +7,9 @@
 
 Each (case, tool) pair runs as ``python bench/one.py CASE TOOL`` with a 600-second limit; a
 run still going then is recorded as "> 600 s".  A pair that takes under 20 s is run five times
-and the fastest run kept (every run's time is in results.json).  The machine's load average is
-recorded with each run, because other work on a shared machine slows a run down.
+and the fastest run kept (every run's time is in results.json); those runs go in rounds, each
+quick tool once a round, so the machine's slow spells fall on every tool alike.  The machine's
+load average is recorded with each run, because other work on a shared machine slows a run.
 """
 
 from __future__ import annotations
@@ -106,16 +107,20 @@ def run_one(case: str, tool: str) -> dict[str, object]:
     return out
 
 
-def repeat(first: dict[str, object], case: str, tool: str) -> dict[str, object]:
-    """Run a quick pair again (REPEAT runs in all) and keep the fastest, with every time.
+def is_quick(first: dict[str, object]) -> bool:
+    """Return whether a pair's first run was quick enough to be run REPEAT times."""
+    return "seconds" in first and float(first["seconds"]) < QUICK  # type: ignore[arg-type]
+
+
+def best_of(runs: list[dict[str, object]]) -> dict[str, object]:
+    """Keep the fastest of a pair's runs, with every run's time.
 
     A shared machine's other work only ever slows a run, so the fastest of a few is the best
     estimate of the tool's own time; every run's time is kept in ``runs``.
     """
-    if "seconds" not in first or float(first["seconds"]) >= QUICK:  # type: ignore[arg-type]
-        return first
-    runs = [first] + [run_one(case, tool) for _ in range(REPEAT - 1)]
     done = [r for r in runs if "seconds" in r]
+    if len(runs) == 1 or not done:
+        return runs[0]
     best = dict(min(done, key=lambda r: float(r["seconds"])))  # type: ignore[arg-type]
     best["runs"] = [round(float(r["seconds"]), 4) for r in done]  # type: ignore[arg-type]
     best["peak_mib"] = max(float(r["peak_mib"]) for r in done)  # type: ignore[arg-type]
@@ -253,23 +258,28 @@ def main() -> None:
         if r["case"] not in args.cases or (args.tools and r["tool"] not in args.tools)
     ]
     for case in args.cases:
-        for tool in CASES[case][1]:
-            if args.tools and tool not in args.tools:
-                continue
-            r = run_one(case, tool)
-            r = repeat(r, case, tool)
+        tools = [t for t in CASES[case][1] if not args.tools or t in args.tools]
+        runs = {tool: [run_one(case, tool)] for tool in tools}
+        # The quick pairs run again in rounds, one tool after another, so that a slow spell
+        # of the shared machine falls on every tool's runs alike, not on all of one tool's.
+        quick = [tool for tool in tools if is_quick(runs[tool][0])]
+        for _ in range(REPEAT - 1):
+            for tool in quick:
+                runs[tool].append(run_one(case, tool))
+        for tool in tools:
+            r = best_of(runs[tool])
             print(json.dumps({k: v for k, v in r.items() if k != "out"}), flush=True)
             results.append(r)
-            RESULTS.write_text(
-                json.dumps(
-                    {
-                        "info": {"date": dt.date.today().isoformat(), "machine": machine()},
-                        "results": results,
-                    },
-                    indent=1,
-                ),
-                encoding="utf-8",
-            )
+        RESULTS.write_text(
+            json.dumps(
+                {
+                    "info": {"date": dt.date.today().isoformat(), "machine": machine()},
+                    "results": results,
+                },
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
     saved = json.loads(RESULTS.read_text())
     print(report(saved["results"], saved["info"]))
 
