@@ -249,28 +249,6 @@ def _counted(column: Any) -> npt.NDArray[np.int64] | None:
     return values
 
 
-def _all_equal(column: Any, value: bytes) -> bool:
-    """Return whether every cell of a binary column is ``value``.
-
-    Read from the column's buffers: its offsets must step by ``len(value)`` and its bytes be
-    ``value`` repeated, one comparison of memory (``pc.equal`` against a scalar costs about
-    twenty times as much).
-    """
-    n = len(column)
-    width = len(value)
-    if column.null_count or column.offset:
-        return False
-    _, offsets_buf, data_buf = column.buffers()
-    offsets = np.frombuffer(offsets_buf, dtype=np.int32, count=n + 1)
-    if int(offsets[0]) != 0 or int(offsets[-1]) != n * width:
-        return False
-    if width and not (np.diff(offsets) == width).all():
-        return False
-    if data_buf is None or not width:
-        return not width
-    return bytes(memoryview(data_buf)[: n * width]) == value * n
-
-
 def _is_header(head: bytes) -> bool:
     """Return whether ``head`` starts with exactly the expected header line."""
     first, sep, _ = head[:4096].partition(b"\n")
@@ -284,6 +262,7 @@ def _from_batches(batches: Iterator[Any], path: str | Path, pc: Any) -> Election
     # Every non-empty CandidateName, numbered in order of first sight.
     names: dict[bytes, int] = {}
     district: bytes | None = None
+    same_district: Any = None
     segs: list[npt.NDArray[np.int64]] = []
     prefs: list[npt.NDArray[np.int64]] = []
     cands: list[npt.NDArray[np.int64]] = []
@@ -304,7 +283,8 @@ def _from_batches(batches: Iterator[Any], path: str | Path, pc: Any) -> Election
         districts = batch.column(0)
         if district is None:
             district = districts[0].as_py()
-        if not district or not _all_equal(districts, district):
+            same_district = scalar(district)
+        if not district or not pc.all(pc.equal(districts, same_district)).as_py():
             return None
         place = batch.column(1)
         bp = batch.column(2)
