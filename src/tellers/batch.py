@@ -97,13 +97,16 @@ def _size(path: Path) -> int:
         return 0  # the reader will say what is wrong with it
 
 
-#: Chunks handed out per worker: enough that the last to finish keeps the others waiting
-#: for little, few enough that handing them out costs little.
+#: A chunk is 1/_SHARE of each worker's share of the files not yet chunked (guided
+#: scheduling: large chunks first, cheap to hand out; small ones last, so the last to finish
+#: keeps the others waiting for little), and no smaller than 1/(4 * _CHUNKS_PER_WORKER) of a
+#: worker's share of all the files.
+_SHARE = 4
 _CHUNKS_PER_WORKER = 16
 
 
 def _chunks(paths: Sequence[Path], workers: int) -> list[list[int]]:
-    """Group the files into chunks of about equal size (a big file alone), in file order but
+    """Group the files into chunks of shrinking size (a big file alone), in file order but
     for the last quarter, which goes largest first.
 
     File order lets the caller take each result as it comes, while the workers go on with
@@ -122,12 +125,16 @@ def _chunks(paths: Sequence[Path], workers: int) -> list[list[int]]:
     tail = sorted(range(len(head), len(paths)), key=lambda i: -sizes[i])
     chunks: list[list[int]] = []
     held = 0
+    left = total
     for i in head + tail:
         if not chunks or held >= target:
             chunks.append([])
             held = 0
+            # Guided: each chunk a share of what is left, so the last are small.
+            target = max(left / (workers * _SHARE), total / (workers * _CHUNKS_PER_WORKER * 4))
         chunks[-1].append(i)
         held += sizes[i]
+        left -= sizes[i]
     return chunks
 
 
