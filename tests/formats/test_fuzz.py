@@ -242,3 +242,21 @@ def test_random_bytes(tmp_path: Path, fmt: str, data: bytes) -> None:
 @given(data=st.data())
 def test_near_valid_files(tmp_path: Path, fmt: str, data: st.DataObject) -> None:
     _check(tmp_path, fmt, data.draw(near_valid(fmt)))
+
+
+@pytest.mark.parametrize("fmt", FAST)
+@pytest.mark.parametrize("where", ["first line", "last line"])
+def test_a_nul_byte_is_refused_by_fast_and_careful_paths_alike(
+    tmp_path: Path, fmt: str, where: str
+) -> None:
+    # Found by test_near_valid_files: a NUL inside a PrefLib comment line passed the fast path.
+    lines = SEEDS[fmt].rstrip("\n").split("\n")
+    i = 0 if where == "first line" else len(lines) - 1
+    lines[i] = lines[i][:1] + "\x00" + lines[i][1:]
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    path = tmp_path / f"nul{SUFFIX.get(fmt, '.' + fmt)}"
+    _write(path, fmt, data)
+    with pytest.raises(FormatError, match="NUL") as err:
+        read(path, fmt)
+    assert err.value.line == i + 1
+    _check(tmp_path, fmt, data)

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tellers._arrays import ArrayElection
+from tellers.errors import FormatError
 from tellers.formats import _common, mollison, nsw_raw, preflib, read
 from tellers.formats._common import read_text
 from tellers.methods import count
@@ -148,7 +149,6 @@ def test_fast_mollison_equals_careful() -> None:
 
 def _both(path: Path) -> tuple[Election | str, Election | str]:
     """Read with the fast path (in one batch and in small ones) and with the careful parser."""
-    from tellers.errors import FormatError
 
     def outcome(reader: Callable[[Path], Election]) -> Election | str:
         try:
@@ -248,3 +248,14 @@ def test_many_candidates_read_through_the_table(tmp_path: Path) -> None:
     _same(path)
     fast = nsw_raw.load(path)
     assert len(fast.ballots) == 1 and len(fast.ballots[0].ranking) == 70
+
+
+def test_a_nul_byte_in_a_streamed_district_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(nsw_raw, "_WHOLE", 0)
+    monkeypatch.setattr(nsw_raw, "_BLOCK", 160)
+    rows = [*ROWS[:-1], "Wye\tPostal\t2\tFormal\tAL Ann\t2\x00\t2"]
+    with pytest.raises(FormatError, match="NUL") as err:
+        nsw_raw.load(district(tmp_path, rows))
+    assert err.value.line == len(rows) + 1

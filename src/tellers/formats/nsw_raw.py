@@ -24,6 +24,7 @@ line.
 from __future__ import annotations
 
 import csv
+import io
 import struct
 import zipfile
 from collections.abc import Iterator
@@ -152,10 +153,10 @@ def _load_fast(f: IO[bytes], path: str | Path, size: int) -> Election | None:
             include_columns=[c for c in COLUMNS if c != "PrefMarking"],
             strings_can_be_null=False,
         )
-        batches: Iterator[Any]
         if size <= _WHOLE:
             data = _inflate(path) or f.read()
-            if not _is_header(data):
+            # A NUL byte anywhere is the careful parser's to name (it refuses the file).
+            if not _is_header(data) or b"\x00" in data:
                 return None
             table = pcsv.read_csv(
                 pa.py_buffer(data),
@@ -163,21 +164,39 @@ def _load_fast(f: IO[bytes], path: str | Path, size: int) -> Election | None:
                 parse_options=parse_options,
                 convert_options=convert_options,
             )
-            batches = iter(table.to_batches())
+            return _from_batches(iter(table.to_batches()), path, pc)
         else:
             peek = getattr(f, "peek", None)
             if peek is None or not _is_header(peek(4096)):
                 return None
+            watched = _NulWatch(f)
             reader = pcsv.open_csv(
-                f,
+                watched,
                 read_options=read_options,
                 parse_options=parse_options,
                 convert_options=convert_options,
             )
-            batches = iter(reader)
-        return _from_batches(batches, path, pc)
+            election = _from_batches(iter(reader), path, pc)
+            return None if watched.nul else election
     except (pa.ArrowInvalid, pa.ArrowKeyError, pa.ArrowTypeError, UnicodeDecodeError):
         return None
+
+
+class _NulWatch(io.RawIOBase):
+    """A stream passed through as it is read, noting whether it holds a NUL byte."""
+
+    def __init__(self, f: IO[bytes]) -> None:
+        self.f = f
+        self.nul = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.f.read(len(buffer))
+        buffer[: len(data)] = data
+        self.nul = self.nul or b"\x00" in data
+        return len(data)
 
 
 def _inflate(path: str | Path) -> bytes | None:

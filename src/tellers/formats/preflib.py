@@ -289,7 +289,8 @@ def _load_fast(path: str | Path) -> Election | None:
     the careful parser, which reads them or names the line at fault.
     """
     data = read_bytes(path)
-    if data is None or not data.strip():
+    # A NUL byte anywhere is the careful parser's to name (it refuses the file).
+    if data is None or not data.strip() or b"\x00" in data:
         return None
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n")
