@@ -99,10 +99,10 @@ def _size(path: Path) -> int:
 
 #: A chunk is 1/_SHARE of each worker's share of the files not yet chunked (guided
 #: scheduling: large chunks first, cheap to hand out; small ones last, so the last to finish
-#: keeps the others waiting for little), and no smaller than 1/(4 * _CHUNKS_PER_WORKER) of a
-#: worker's share of all the files.
+#: keeps the others waiting for little), and no smaller than 1/_FINEST of a worker's share of
+#: all the files.
 _SHARE = 4
-_CHUNKS_PER_WORKER = 16
+_FINEST = 64
 
 
 def _chunks(paths: Sequence[Path], workers: int) -> list[list[int]]:
@@ -114,7 +114,7 @@ def _chunks(paths: Sequence[Path], workers: int) -> list[list[int]]:
     """
     sizes = [_size(p) for p in paths]
     total = sum(sizes)
-    target = total / (workers * _CHUNKS_PER_WORKER)
+    finest = total / (workers * _FINEST)
     head: list[int] = []
     held = 0
     for i, size in enumerate(sizes):
@@ -125,13 +125,14 @@ def _chunks(paths: Sequence[Path], workers: int) -> list[list[int]]:
     tail = sorted(range(len(head), len(paths)), key=lambda i: -sizes[i])
     chunks: list[list[int]] = []
     held = 0
+    target = 0.0
     left = total
     for i in head + tail:
         if not chunks or held >= target:
             chunks.append([])
             held = 0
             # Guided: each chunk a share of what is left, so the last are small.
-            target = max(left / (workers * _SHARE), total / (workers * _CHUNKS_PER_WORKER * 4))
+            target = max(left / (workers * _SHARE), finest)
         chunks[-1].append(i)
         held += sizes[i]
         left -= sizes[i]
