@@ -1,8 +1,8 @@
 """Moving values between pyarrow and numpy through their buffers.
 
 pyarrow converts numpy arrays, Python scalars and lists, and arrays bound for numpy through
-code that first imports pandas wherever pandas is installed: about 0.2 s of CPU, paid again
-by every process that reads a file, which is a sixth of reading all 93 NSW districts.  The
+code that first imports pandas wherever pandas is installed: about 0.16 s of CPU, paid again
+by every worker process, a ninth of reading and counting all 93 NSW districts.  The
 readers build and read arrays from their buffers instead, which never looks for pandas
 (``tests/formats/test_arrow.py`` holds them to that).  Every helper takes arrays without
 nulls, as the readers' conversion options produce them.
