@@ -56,17 +56,6 @@ def _default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-#: One file to count: path, method, seats, seed and format.
-Job = tuple[Path, str, int | None, int, str | None]
-
-
-def _read_count(job: Job) -> Result:
-    """Read and count one file."""
-    path, method, seats, seed, input_format = job
-    election = read(path, input_format or format_for(path))
-    return REGISTRY.get(method).count(election, seats=seats, seed=seed)
-
-
 #: Chunks handed to each worker ahead of the one it is on, so it never waits for the next.
 _AHEAD = 2
 
@@ -220,7 +209,8 @@ def count_files(
         raise FormatError(f"unknown format {input_format!r} (known: {', '.join(sorted(FORMATS))})")
 
     def read_count(path: Path) -> Result:
-        return _read_count((path, method, seats, seed, input_format))
+        election = read(path, input_format or format_for(path))
+        return REGISTRY.get(method).count(election, seats=seats, seed=seed)
 
     return map_files(files, read_count, jobs=jobs)
 
