@@ -213,7 +213,7 @@ class _Checker:
             raise self.error(f"{key!r} must be a whole number, not {value!r}", line)
         if value < minimum:
             raise self.error(f"{key!r} is {value}, below {minimum}", line)
-        return value
+        return int(value)
 
     def candidate(self, item: Any, line: int) -> Candidate:
         """Check one entry of ``candidates``."""

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "tellers.service.audit"
+    label = "audit"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,1 @@
+"""Organisations, elections, candidates, the voter roll, roles and voters' credentials."""

@@ -1,0 +1,204 @@
+"""Settings, read from the environment so one file serves a laptop and a national ballot.
+
+Embedded default: SQLite in ``tellers.sqlite3`` in the working directory, e-mail printed to the
+console, background work run in-process.  Production sets ``DATABASE_URL`` (PostgreSQL),
+``TELLERS_SECRET_KEY``, ``TELLERS_ALLOWED_HOSTS``, ``TELLERS_DEBUG=0``, an e-mail backend and
+``CELERY_BROKER_URL``; :mod:`tellers.service.checks` refuses to start an unsafe production
+configuration (docs/deploy.md).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str, default: str = "") -> list[str]:
+    return [s.strip() for s in os.environ.get(name, default).split(",") if s.strip()]
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: Where the embedded default keeps its database and its generated secret key.
+DATA_DIR = Path(os.environ.get("TELLERS_DATA_DIR", Path.cwd())).resolve()
+
+DEBUG = _env_bool("TELLERS_DEBUG", default=True)
+
+
+def _secret_key() -> str:
+    key = os.environ.get("TELLERS_SECRET_KEY")
+    if key:
+        return key
+    # The embedded default keeps a generated key beside its database, so links e-mailed by
+    # one run of `tellers serve` still verify in the next.  Production must set the variable
+    # (checks.py refuses DEBUG off without it).
+    path = DATA_DIR / ".tellers-secret-key"
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    import secrets
+
+    key = secrets.token_urlsafe(50)
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(key)
+    return key
+
+
+SECRET_KEY = _secret_key()
+#: Keyed hashes of voters' tokens use their own key, so rotating SECRET_KEY (sessions, CSRF)
+#: does not silently invalidate every link already e-mailed.
+TELLERS_TOKEN_KEY = os.environ.get("TELLERS_TOKEN_KEY", SECRET_KEY)
+
+ALLOWED_HOSTS = _env_list("TELLERS_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = _env_list("TELLERS_CSRF_TRUSTED_ORIGINS")
+#: The address voters' links point at (scheme and host, no trailing slash).
+TELLERS_BASE_URL = os.environ.get("TELLERS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "tellers.service.audit",
+    "tellers.service.elections",
+    "tellers.service.ballots",
+    "tellers.service.publication",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "tellers.service.urls"
+WSGI_APPLICATION = "tellers.service.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _databases() -> dict[str, Any]:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        db: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    else:
+        db = {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "tellers.sqlite3"}
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        # IMMEDIATE takes the write lock when a transaction starts, so two voters' casts
+        # queue behind each other instead of one failing on a lock upgrade; WAL lets
+        # readers go on while a ballot is written.
+        db["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+        # A file, not memory, in tests too: concurrent casts need a shared database.
+        db.setdefault("TEST", {})["NAME"] = str(DATA_DIR / "test-tellers.sqlite3")
+    return {"default": db}
+
+
+DATABASES = _databases()
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "elections:dashboard"
+LOGOUT_REDIRECT_URL = "home"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = os.environ.get("TELLERS_TIME_ZONE", "Europe/London")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(os.environ.get("TELLERS_STATIC_ROOT", DATA_DIR / "staticfiles"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+# A 500,000-member roll is about 40 MB of CSV.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+EMAIL_BACKEND = os.environ.get(
+    "TELLERS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("TELLERS_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("TELLERS_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("TELLERS_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TELLERS_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("TELLERS_EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = os.environ.get("TELLERS_FROM_EMAIL", "tellers@localhost")
+
+# Background work: Celery on Redis where a broker is named; otherwise every task runs
+# in-process when it is enqueued (one code path: the same task functions either way).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# Production hardening: on whenever DEBUG is off (checks.py refuses to run without them).
+SECURE_SSL_REDIRECT = _env_bool("TELLERS_SSL_REDIRECT", default=not DEBUG)
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if _env_bool("TELLERS_BEHIND_PROXY", False) else None
+)
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("TELLERS_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# A voter's link carries a token in its path: no Referer may carry it to another site.
+# (SECURE_REFERRER_POLICY above) and the ballot pages are never cached (views set it).
+
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("TELLERS_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,18 @@
+"""The service's URLs: each app owns its own under a prefix."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+urlpatterns = [
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("manage/", include("tellers.service.elections.urls")),
+    path("vote/", include("tellers.service.ballots.urls")),
+    path("results/", include("tellers.service.publication.urls")),
+]
