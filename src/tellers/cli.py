@@ -207,6 +207,10 @@ def _register_groups() -> None:
     app.command("rctab")(rctab_command)
     app.add_typer(rules_app, name="rules", help="Check and explain organisations' rulebooks.")
     app.add_typer(nominations_app, name="nominations", help="Check nominations against a rulebook.")
+    # The service's commands import Django only when run.
+    from .service.cli import register
+
+    register(app)
 
 
 _register_groups()

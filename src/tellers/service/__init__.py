@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import os
 
-from .celery import app as celery_app
-
-__all__ = ["celery_app", "setup"]
+__all__ = ["setup"]
 
 
 def setup(settings_module: str = "tellers.service.settings") -> None:

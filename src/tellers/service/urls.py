@@ -14,5 +14,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("manage/", include("tellers.service.elections.urls")),
     path("vote/", include("tellers.service.ballots.urls")),
+    path("manage/<int:election_id>/papers/", include("tellers.service.ballots.paper_urls")),
     path("results/", include("tellers.service.publication.urls")),
 ]
