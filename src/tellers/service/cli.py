@@ -1,4 +1,4 @@
-"""``tellers serve``, ``tellers demo``, ``tellers key``, ``tellers audit``, ``tellers verify-result``.
+"""The service's commands: ``serve``, ``demo``, ``key``, ``audit``, ``verify-result``.
 
 Django is imported inside each command, so the engine's command line works without the
 service installed (and says how to install it when a service command is asked for).
