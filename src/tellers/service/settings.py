@@ -169,6 +169,8 @@ EMAIL_HOST_USER = os.environ.get("TELLERS_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("TELLERS_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("TELLERS_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("TELLERS_FROM_EMAIL", "tellers@localhost")
+#: Where the file-based backend (django.core.mail.backends.filebased) writes messages.
+EMAIL_FILE_PATH = os.environ.get("TELLERS_EMAIL_FILE_PATH", str(DATA_DIR / "outbox"))
 
 # Background work: Celery on Redis where a broker is named; otherwise every task runs
 # in-process when it is enqueued (one code path: the same task functions either way).
@@ -196,9 +198,37 @@ X_FRAME_OPTIONS = "DENY"
 # A voter's link carries a token in its path: no Referer may carry it to another site.
 # (SECURE_REFERRER_POLICY above) and the ballot pages are never cached (views set it).
 
+# [Invariant 3] Every logger that writes request paths passes through RedactTokens, so a
+# voter's /vote/<token>/ never reaches a log line (gunicorn's own loggers: gunicorn_conf.py).
+# Naming a logger here replaces its handlers, so django.server's are restated.
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_tokens": {"()": "tellers.service.logging.RedactTokens"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+        "django.server": {
+            "level": "INFO",
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_tokens"],
+        },
+    },
+    "loggers": {
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact_tokens"],
+        },
+        "django.request": {"filters": ["redact_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("TELLERS_LOG_LEVEL", "WARNING")},
 }
