@@ -91,8 +91,26 @@ def serve(
     call_command("runserver", address, use_reloader=False)
 
 
+def verify_result(
+    bundle: Annotated[Path, typer.Argument(help="A published result bundle (.zip).")],
+) -> None:
+    """Check a published bundle: digests, a fresh count of its ballots, its receipts."""
+    from .publication.verify import BundleError, verify_bundle
+
+    try:
+        problems = verify_bundle(bundle)
+    except BundleError as e:
+        raise _fail(str(e)) from None
+    if problems:
+        for p in problems:
+            _err.print(f"[bold red]problem:[/] {p}")
+        raise typer.Exit(1)
+    print(f"verified: {bundle}: digests match, and a fresh count gives the published result")
+
+
 def register(app: typer.Typer) -> None:
     """Attach the service's commands to the ``tellers`` command line."""
     app.command("serve")(serve)
     app.add_typer(key_app, name="key")
     app.add_typer(audit_app, name="audit")
+    app.command("verify-result")(verify_result)

@@ -1,0 +1,397 @@
+"""The returning officer's close → count → sign off → publish pages, and the public results.
+
+Each view checks the role with :func:`~..elections.roles.require`, parses a form and calls one
+action of :mod:`.actions`; the count is the engine's, and the stage table here only lays out
+the engine's JSON.  Embargo (invariant 4): no public page exists for an election until it is
+published; the officials see the stage table only once the count has been made, after close.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadhandler import MemoryFileUploadHandler
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods
+
+from ..audit.chain import verify
+from ..audit.models import AuditEntry
+from ..elections.models import Election, State
+from ..elections.roles import Role, require
+from ..errors import ServiceError
+from . import actions
+from .forms import ConfirmForm, CountForm, ReceiptForm
+from .models import Count, Publication, SignOff
+
+__all__ = [
+    "audit",
+    "bundle",
+    "close",
+    "count",
+    "download",
+    "index",
+    "publish",
+    "result",
+    "signoff",
+    "stage_table",
+]
+
+#: The files a visitor may download one by one, in the order the page lists them.
+DOWNLOADS = (
+    "result.json",
+    "result.csv",
+    "result.txt",
+    "ballots.blt",
+    "receipts.txt",
+    "rulebook.toml",
+    "settings.json",
+    "SHA256SUMS",
+)
+_TYPES = {"json": "application/json", "csv": "text/csv"}
+
+
+def _election(election_id: int) -> Election:
+    return get_object_or_404(Election.objects.select_related("organisation"), pk=election_id)
+
+
+def _see_other(name: str, *args: Any) -> HttpResponse:
+    response = HttpResponseRedirect(reverse(name, args=args))
+    response.status_code = 303
+    return response
+
+
+def _count_of(election: Election) -> Count | None:
+    return Count.objects.filter(election=election).first()
+
+
+# -- The stage table: a layout of the engine's JSON, nothing computed ----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One candidate's tally at one stage, with the transfer that brought it there."""
+
+    tally: str
+    transfer: str
+    mark: str
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One candidate's line in the stage table."""
+
+    name: str
+    cells: list[Cell]
+    outcome: str
+
+
+@dataclass(frozen=True, slots=True)
+class StageTable:
+    """The stage table of a result, ready for ``publication/_stage_table.html``."""
+
+    method: str
+    seats: int
+    quota: str | None
+    valid: str
+    elected: list[str]
+    stages: list[dict[str, Any]]
+    rows: list[Row]
+    exhausted: list[str]
+
+
+def _signed(value: str) -> str:
+    """Show a transfer with its sign, or nothing where nothing moved."""
+    if value.strip("0.-") == "":
+        return ""
+    return value if value.startswith("-") else f"+{value}"
+
+
+def stage_table(result_json: str) -> StageTable:
+    """Lay out the engine's result JSON (``tellers.report.json``'s schema) as a stage table."""
+    data = json.loads(result_json)
+    rounds = data["rounds"]
+    outcome: dict[str, str] = {}
+    rows = []
+    for name in data["candidates"]:
+        cells = []
+        for r in rounds:
+            mark = ""
+            if name in r["elected"]:
+                mark = "elected"
+                outcome.setdefault(name, f"Elected at stage {r['number']}")
+            elif name in r["excluded"]:
+                mark = "excluded"
+                outcome.setdefault(name, f"Excluded at stage {r['number']}")
+            cells.append(
+                Cell(r["tallies"].get(name, ""), _signed(r["transfers"].get(name, "0")), mark)
+            )
+        if name in data["elected"]:
+            outcome.setdefault(name, "Elected")
+        rows.append(Row(name, cells, outcome.get(name, "")))
+    return StageTable(
+        method=data["method"],
+        seats=int(data["seats"]),
+        quota=data.get("quota"),
+        valid=data["valid"],
+        elected=list(data["elected"]),
+        stages=[{"number": r["number"], "note": r.get("note", "")} for r in rounds],
+        rows=rows,
+        exhausted=[r["exhausted"] for r in rounds],
+    )
+
+
+# -- The returning officer's pages ------------------------------------------------------
+
+
+def _act_page(
+    request: HttpRequest,
+    election: Election,
+    template: str,
+    act: Any,
+    done: str,
+    then: tuple[str, tuple[Any, ...]],
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Show a confirm page; on POST call ``act`` and go on, or show its refusal."""
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            act()
+        except ServiceError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, done)
+            return _see_other(then[0], *then[1])
+    ctx = {"election": election, "form": form, **(context or {})}
+    return render(request, template, ctx)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def close(request: HttpRequest, election_id: int) -> HttpResponse:
+    """Confirm and close the ballot."""
+    election = _election(election_id)
+    require(request.user, election, Role.RETURNING_OFFICER)
+    return _act_page(
+        request,
+        election,
+        "publication/close.html",
+        lambda: actions.close_ballot(request.user, election),
+        "The ballot is closed: no more votes can be cast.",
+        ("publication:count", (election.pk,)),
+    )
+
+
+@csrf_exempt
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def count(request: HttpRequest, election_id: int) -> HttpResponse:
+    """Take the key file and passphrase, count, and show the stage table."""
+    # The key file must never reach the disk: hold uploads in memory only (a file larger than
+    # FILE_UPLOAD_MAX_MEMORY_SIZE is then refused, not spooled to a temporary file).  The
+    # handlers can only be set before the body is read, hence CSRF checked just after.
+    request.upload_handlers = [MemoryFileUploadHandler(request)]
+    return _count(request, election_id)
+
+
+@csrf_protect
+def _count(request: HttpRequest, election_id: int) -> HttpResponse:
+    election = _election(election_id)
+    require(request.user, election, Role.RETURNING_OFFICER)
+    form = CountForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        assert form.key is not None
+        try:
+            actions.count_election(request.user, election, form.key)
+        except ServiceError as e:
+            if "key file" in str(e):
+                form.add_error("key_file", str(e))
+            else:
+                messages.error(request, str(e))
+        else:
+            messages.success(request, "Counted. Check the stage table, then sign it off.")
+            return _see_other("publication:count", election.pk)
+        finally:
+            form.key = None
+    election.refresh_from_db()
+    done = _count_of(election)
+    return render(
+        request,
+        "publication/count.html",
+        {
+            "election": election,
+            "form": form,
+            "counted": done,
+            "table": stage_table(done.result_json) if done else None,
+            "can_count": election.state == State.CLOSED,
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signoff(request: HttpRequest, election_id: int) -> HttpResponse:
+    """Show the count and its SHA-256; the returning officer or a scrutineer signs it."""
+    election = _election(election_id)
+    role = require(request.user, election, Role.RETURNING_OFFICER, Role.SCRUTINEER)
+    done = _count_of(election)
+    digest = hashlib.sha256(done.result_json.encode()).hexdigest() if done else ""
+    return _act_page(
+        request,
+        election,
+        "publication/signoff.html",
+        lambda: actions.sign_off(request.user, election),
+        "Signed off.",
+        ("publication:signoff", (election.pk,)),
+        {
+            "counted": done,
+            "digest": digest,
+            "table": stage_table(done.result_json) if done else None,
+            "role": Role(role).label,
+            "signoffs": SignOff.objects.filter(election=election).select_related("user"),
+            "scrutineer_signs": election.scrutineer_signs,
+            "signed": SignOff.objects.filter(election=election, role=role).exists(),
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def publish(request: HttpRequest, election_id: int) -> HttpResponse:
+    """Confirm and publish the signed-off result and its bundle."""
+    election = _election(election_id)
+    require(request.user, election, Role.RETURNING_OFFICER)
+    return _act_page(
+        request,
+        election,
+        "publication/publish.html",
+        lambda: actions.publish(request.user, election),
+        "Published.",
+        ("publication:result", (election.organisation.slug, election.slug)),
+        {"signoffs": SignOff.objects.filter(election=election).select_related("user")},
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET"])
+def audit(request: HttpRequest, election_id: int) -> HttpResponse:
+    """List the election's audit entries, and whether the whole chain verifies."""
+    election = _election(election_id)
+    require(request.user, election, Role.ORGANISER, Role.RETURNING_OFFICER, Role.SCRUTINEER)
+    entries = AuditEntry.objects.filter(object__startswith=f"election {election.pk} ")
+    breaks = verify()
+    return render(
+        request,
+        "publication/audit.html",
+        {"election": election, "entries": entries, "breaks": breaks},
+    )
+
+
+# -- The public pages -------------------------------------------------------------------
+
+
+def _published(org_slug: str, election_slug: str) -> tuple[Election, Publication]:
+    """Return a published election and its publication, or 404 (the embargo)."""
+    election = (
+        Election.objects.select_related("organisation")
+        .filter(organisation__slug=org_slug, slug=election_slug, state=State.PUBLISHED)
+        .first()
+    )
+    if election is None:
+        raise Http404("No published result here.")
+    return election, election.publication
+
+
+def _bundle_files(pub: Publication) -> dict[str, bytes]:
+    """Read the files of the stored bundle (what was published, digest and all)."""
+    with zipfile.ZipFile(io.BytesIO(bytes(pub.bundle))) as z:
+        return {n.removeprefix("bundle/"): z.read(n) for n in z.namelist()}
+
+
+@require_http_methods(["GET"])
+def index(request: HttpRequest) -> HttpResponse:
+    """List the published results."""
+    elections = (
+        Election.objects.filter(state=State.PUBLISHED)
+        .select_related("organisation", "publication")
+        .order_by("-publication__published_at")
+    )
+    return render(request, "publication/index.html", {"elections": elections})
+
+
+@require_http_methods(["GET"])
+def result(request: HttpRequest, org_slug: str, election_slug: str) -> HttpResponse:
+    """Show a published result: stage table, turnout, downloads, and the receipt check."""
+    election, pub = _published(org_slug, election_slug)
+    done = election.count
+    files = _bundle_files(pub)
+    turnout = []
+    for section in done.turnout.values():
+        voted = int(section["online"]) + int(section["paper"])
+        eligible = int(section["eligible"])
+        share = f"{100 * voted / eligible:.1f}" if eligible else "–"
+        turnout.append({**section, "voted": voted, "share": share})
+    receipt_form = ReceiptForm(request.GET if "receipt" in request.GET else None)
+    found: bool | None = None
+    if receipt_form.is_bound and receipt_form.is_valid():
+        found = receipt_form.cleaned_data["receipt"] in set(done.receipts.split())
+    downloads = [
+        {"name": n, "size": len(files[n]), "sha256": hashlib.sha256(files[n]).hexdigest()}
+        for n in DOWNLOADS
+        if n in files
+    ]
+    return render(
+        request,
+        "publication/result.html",
+        {
+            "election": election,
+            "publication": pub,
+            "table": stage_table(done.result_json),
+            "turnout": turnout,
+            "downloads": downloads,
+            "receipt_form": receipt_form,
+            "found": found,
+            "papers": done.online_ballots + done.paper_ballots,
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def download(request: HttpRequest, org_slug: str, election_slug: str, name: str) -> HttpResponse:
+    """Serve one file of the published bundle."""
+    if name not in DOWNLOADS:
+        raise Http404("No such file in the bundle.")
+    _, pub = _published(org_slug, election_slug)
+    files = _bundle_files(pub)
+    if name not in files:
+        raise Http404("No such file in the bundle.")
+    kind = _TYPES.get(name.rsplit(".", 1)[-1], "text/plain")
+    response = HttpResponse(files[name], content_type=f"{kind}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_http_methods(["GET"])
+def bundle(request: HttpRequest, org_slug: str, election_slug: str) -> HttpResponse:
+    """Serve the whole published bundle as a zip."""
+    election, pub = _published(org_slug, election_slug)
+    response = HttpResponse(bytes(pub.bundle), content_type="application/zip")
+    filename = f"{election.organisation.slug}-{election.slug}-bundle.zip"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
