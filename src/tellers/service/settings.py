@@ -146,6 +146,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("TELLERS_STATIC_ROOT", DATA_DIR / "staticfiles"))
+# The site-wide CSS, scripts and vendored libraries live beside settings, in no app.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
