@@ -164,7 +164,8 @@ def _act_page(
     context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """Show a confirm page; on POST call ``act`` and go on, or show its refusal."""
-    form = ConfirmForm(request.POST or None)
+    # An empty POST is falsy, yet still the confirmation: bind on the method, not the data.
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             act()
@@ -211,7 +212,8 @@ def count(request: HttpRequest, election_id: int) -> HttpResponse:
 def _count(request: HttpRequest, election_id: int) -> HttpResponse:
     election = _election(election_id)
     require(request.user, election, Role.RETURNING_OFFICER)
-    form = CountForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = CountForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         assert form.key is not None
         try:
