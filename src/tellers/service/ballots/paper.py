@@ -47,6 +47,7 @@ __all__ = [
     "compare",
     "key_paper",
     "keyings_by",
+    "keyings_of",
     "normalise_serial",
     "reconcile",
     "resolve",
@@ -296,6 +297,12 @@ def keyings_by(user: User, election: Election) -> list[tuple[str, Keyed]]:
         .order_by("serial")
     )
     return [(k.serial, _keyed(k, names)) for k in rows]
+
+
+def keyings_of(election: Election, serial: str) -> list[Keyed]:
+    """Return every keying of one paper (for the returning officer's ruling page)."""
+    names = _names(election)
+    return [_keyed(k, names) for k in _keyings_of(election, normalise_serial(serial))]
 
 
 def reconcile(user: User, election: Election) -> ReconcileReport:
