@@ -137,8 +137,11 @@ def test_nine_ballots_by_hand(make_election, officials, key_file, tmp_path):
 
 
 def test_a_few_hundred_voters_recount_to_the_published_result(
-    make_election, officials, key_file, tmp_path
+    make_election, officials, key_file, tmp_path, monkeypatch
 ):
+    # Open the boxes in the forked pool a national ballot uses, several chunks of them.
+    monkeypatch.setattr(pub, "PARALLEL_FROM", 100)
+    monkeypatch.setattr(pub, "CHUNK", 64)
     names = ("Ann", "Ben", "Cal", "Dee", "Eve")
     election = make_election(members=300, candidates=names)
     # Count it by STV for two seats, so fractional transfers must survive the round trip.
