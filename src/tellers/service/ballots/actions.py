@@ -95,12 +95,15 @@ def cast_ballot(election: Election, voter_token_hash: str, ranking: Sequence[int
         if not _ballot_open(current):
             raise WrongState("The ballot is not open.")
         # [Invariant 2] The conditional UPDATE decides: only one request can find the
-        # credential unspent; a second, however interleaved, touches no row.
+        # credential unspent; a second, however interleaved, touches no row.  Its conditions
+        # must be on the roll row's own columns: a join (election__state) makes Django wrap
+        # the UPDATE in "id IN (subquery)", and PostgreSQL, re-checking a row a concurrent
+        # cast has just spent, does not re-run the subquery, so both casts would succeed.
         spent = RollEntry.objects.filter(
             pk=entry.pk,
             token_hash=voter_token_hash,
             voted__isnull=True,
-            election__state=State.OPEN,
+            election_id__in=Election.objects.filter(pk=election.pk, state=State.OPEN).values("pk"),
         ).update(voted="online", token_hash=None)
         if spent != 1:
             raise AlreadyVoted("This voting link has already been used, or has been replaced.")
