@@ -18,7 +18,7 @@ from . import tokens
 from .actions import issue_links, mark_invite
 from .models import Election, InviteStatus, RollEntry, State
 
-__all__ = ["send_links"]
+__all__ = ["send_links", "send_one"]
 
 BATCH = 500
 
@@ -78,3 +78,21 @@ def send_links(election_id: int, *, reminders: bool = False) -> int:
         details={"sent": sent, "failed": failed},
     )
     return sent
+
+
+def send_one(entry: RollEntry, token: str, election: Election) -> bool:
+    """E-mail one member a link just reissued to them; record and return whether it left."""
+    body = render_to_string(
+        "elections/email/invitation.txt",
+        {"election": election, "entry": entry, "link": tokens.link_for(token), "reminder": True},
+    )
+    msg = EmailMessage(
+        f"Your new ballot link: {election.title}", body, settings.DEFAULT_FROM_EMAIL, [entry.email]
+    )
+    try:
+        msg.send()
+    except Exception as e:  # any transport failure goes on the bounce list
+        mark_invite(entry, InviteStatus.FAILED, f"{type(e).__name__}: {e}")
+        return False
+    mark_invite(entry, InviteStatus.SENT)
+    return True

@@ -362,7 +362,7 @@ def accept_roll_upload(user: User, upload: RollUpload) -> int:
 
 
 def _bulk_insert(election: Election, members: Sequence[Member]) -> None:
-    """Insert the members in batches of parameterised INSERTs.
+    """Insert the members with COPY (PostgreSQL) or batches of parameterised INSERTs.
 
     ``bulk_create`` spends most of its time preparing each model field of each object
     (about 110 µs a row, a minute for half a million); the same INSERT with the values
@@ -379,8 +379,15 @@ def _bulk_insert(election: Election, members: Sequence[Member]) -> None:
         f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
-    date = connection.ops.adapt_datefield_value
     pk = election.pk
+    if connection.vendor == "postgresql":
+        # COPY streams the rows in one statement: ~10x an executemany of INSERTs.
+        copy_sql = f"COPY {qn(meta.db_table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+            for m in members:
+                copy.write_row((pk, *m, *fixed))
+        return
+    date = connection.ops.adapt_datefield_value
     with connection.cursor() as cursor:
         for start in range(0, len(members), BATCH):
             cursor.executemany(
