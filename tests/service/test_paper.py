@@ -297,6 +297,9 @@ def test_keying_through_the_pages(make_election, officials, key_file):
     r = tom.post(_url("key", election), {"serial": "E-2", "weight": "1", **_boxes(Ann=1, Ben=1)})
     html = r.content.decode()
     assert "Ann already has 1" in html and 'aria-describedby="prefs-hint id_p1-error"' in html
+    r = tom.post(_url("key", election), {"serial": "E 2!", "weight": "1", **_boxes(Ann=1)})
+    html = r.content.decode()
+    assert 'id="id_serial-error"' in html and "letters, digits or hyphens" in html
     r = tom.post(_url("key", election), {"serial": "E-2", "weight": "1"})
     assert "No preference is keyed" in r.content.decode()
     # The same teller twice: refused with a message on the page.

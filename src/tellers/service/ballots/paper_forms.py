@@ -13,6 +13,8 @@ from typing import Any
 from django import forms
 
 from ..elections.models import Candidate
+from ..errors import ServiceError
+from .paper import normalise_serial
 
 __all__ = ["PaperForm", "VoidForm"]
 
@@ -62,6 +64,13 @@ class PaperForm(forms.Form):
                 max_length=4,
                 widget=forms.NumberInput(attrs={"min": 1, "max": n, "inputmode": "numeric"}),
             )
+
+    def clean_serial(self) -> str:
+        """Refuse a serial no paper could carry, beside its box."""
+        try:
+            return normalise_serial(self.cleaned_data["serial"])
+        except ServiceError as e:
+            raise forms.ValidationError(str(e)) from None
 
     def boxes(self) -> list[forms.BoundField]:
         """Return the preference boxes in ballot-paper order."""
