@@ -6,6 +6,7 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Callable
+from typing import Any
 from xml.sax.saxutils import escape
 
 import pytest
@@ -26,13 +27,24 @@ from tellers.service.errors import ServiceError, WrongState
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings: Any) -> None:
+    """Hash the fixture users' passwords cheaply: PBKDF2 costs seconds a test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 HEADER = "membership_number,name,email,section,joined,eligible,weight\n"
 
 
 @pytest.fixture
-def election(make_election: Callable[..., Election]) -> Election:
+def election(officials: dict[str, User]) -> Election:
     """A draft election (labour-leader-2020, cut-off 2020-01-20) with an empty roll."""
-    e = make_election(members=0, open=False)
+    olive = officials["organiser"]
+    org = actions.create_organisation(olive, name="Branch", slug="branch")
+    e = actions.create_election(
+        olive, org, title="Deputy", slug="deputy", rulebook="labour-leader-2020", office="deputy"
+    )
     assert e.eligibility_cutoff is not None and e.eligibility_cutoff.isoformat() == "2020-01-20"
     return e
 
