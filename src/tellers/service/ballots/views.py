@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,19 +23,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ..elections.models import Candidate, Election, RollEntry
-from ..elections.tokens import token_hash
 from ..errors import AlreadyVoted, InvalidBallot, ServiceError
 from .actions import _ballot_open, cast_ballot, voter_for_token
 from .forms import ChoiceBallotForm, RankingBallotForm, field_name
 
 __all__ = ["ballot", "receipt", "review", "start"]
 
-#: Session keys.  VOTER: {"election", "token_hash"}; RANKING: positions in preference order;
-#: RECEIPT: {"election", "token_hash", "receipt"} kept after casting, so the same browser is
-#: told "you have already voted" rather than "this link has been used".
+#: Session keys.  VOTER: {"election", "token_hash"}; RANKING: positions in preference order.
 VOTER = "ballots.voter"
 RANKING = "ballots.ranking"
-RECEIPT = "ballots.receipt"
+#: After casting, the receipt is kept in a signed cookie that lasts until the browser closes,
+#: so the same browser is told "you have already voted" rather than "this link has been
+#: used".  Not in the server's session: a session row that once held the voter's token hash
+#: and then their receipt would pair the two in the database's history, and a receipt
+#: published beside its ballot would then lead from the member to their ranking.
+RECEIPT_COOKIE = "tellers_receipt"
+_RECEIPT_SALT = "tellers.ballots.receipt"
 
 _RANK = "Number the candidates in order of preference: 1 for your first choice, 2 for your "
 _RANK += "second, and so on. You may number as many or as few as you like."
@@ -97,9 +101,31 @@ def _form(election: Election, *args: Any, **kwargs: Any) -> RankingBallotForm | 
     return cls(_candidates(election), *args, **kwargs)
 
 
+def _receipt(request: HttpRequest) -> dict[str, str] | None:
+    """Return the receipt this browser was given on casting, with its election's names."""
+    raw = request.get_signed_cookie(RECEIPT_COOKIE, default=None, salt=_RECEIPT_SALT)
+    if not raw:
+        return None
+    election_id, _, code = raw.partition(":")
+    election = (
+        Election.objects.select_related("organisation")
+        .filter(pk=int(election_id) if election_id.isdigit() else 0)
+        .first()
+    )
+    if election is None:
+        return None
+    return {
+        "receipt": code,
+        "title": election.title,
+        "organisation": election.organisation.name,
+    }
+
+
 def _refusal(request: HttpRequest, *, status: int = 403) -> HttpResponse:
     """Render the page for a browser that may not vote: "already voted", or why not."""
-    done = request.session.get(RECEIPT)
+    done = _receipt(request)
+    if done:
+        status = 200
     return render(
         request, "ballots/refused.html", {"receipt": done, "already": bool(done)}, status=status
     )
@@ -117,12 +143,7 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
     """Exchange the e-mailed link for a session, and send the browser on without the token."""
     voter = voter_for_token(None, token)
     if voter is None:
-        done = request.session.get(RECEIPT)
-        if isinstance(done, dict) and done.get("token_hash") == token_hash(
-            int(done.get("election", 0)), token
-        ):
-            return render(request, "ballots/refused.html", {"receipt": done, "already": True})
-        response = render(request, "ballots/refused.html", {"already": False}, status=404)
+        response = _refusal(request, status=404)
         response["Referrer-Policy"] = "no-referrer"
         return response
     request.session.pop(RANKING, None)
@@ -179,7 +200,7 @@ def review(request: HttpRequest) -> HttpResponse:
     """Show the checked ranking; on POST cast it, exactly once."""
     voter = _voter(request)
     if voter is None:
-        if request.method == "POST" and request.session.get(RECEIPT):
+        if request.method == "POST" and _receipt(request):
             return _see_other("receipt")  # a second press of "Cast my vote"
         return _refusal(request)
     election = voter.election
@@ -200,16 +221,20 @@ def review(request: HttpRequest) -> HttpResponse:
         except ServiceError as e:
             problems = [str(e)]
         else:
-            request.session.pop(VOTER, None)
-            request.session.pop(RANKING, None)
-            request.session[RECEIPT] = {
-                "election": election.pk,
-                "token_hash": voter.token_hash,
-                "receipt": code,
-                "title": election.title,
-                "organisation": election.organisation.name,
-            }
-            return _see_other("receipt")
+            # The whole session goes (its row deleted, a new key issued): nothing the server
+            # keeps pairs this browser's credential with its receipt.
+            request.session.flush()
+            response = _see_other("receipt")
+            response.set_signed_cookie(
+                RECEIPT_COOKIE,
+                f"{election.pk}:{code}",
+                salt=_RECEIPT_SALT,
+                path="/vote/",
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
     return render(
         request,
         "ballots/review.html",
@@ -227,7 +252,7 @@ def review(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def receipt(request: HttpRequest) -> HttpResponse:
     """Show the receipt code of the ballot this browser has just cast."""
-    done = request.session.get(RECEIPT)
-    if not isinstance(done, dict):
+    done = _receipt(request)
+    if done is None:
         return _refusal(request, status=404)
     return render(request, "ballots/receipt.html", {"receipt": done})
