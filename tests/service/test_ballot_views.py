@@ -305,3 +305,35 @@ def test_first_past_the_post_asks_for_one_mark(make_election):
     assert "Your choice Ben" in _text(client.get("/vote/review/"))
     client.post("/vote/review/")
     assert SealedBallot.objects.filter(election=election).count() == 1
+
+
+def test_the_method_is_explained_in_words_for_its_seats(make_election):
+    from tellers.service.ballots.views import method_text
+
+    election = make_election(open=False)
+    election.method, election.seats = "scottish-stv", 3
+    assert method_text(election).endswith(
+        "if nobody reaches it, the last candidate is excluded and their votes pass on the "
+        "same way, until 3 are elected."
+    )
+    election.method, election.seats = "meek", 1
+    assert method_text(election).endswith("until one is elected.")
+    election.method = "fptp"
+    assert method_text(election) == "Mark one candidate. The candidate with the most votes wins."
+    election.method = "condorcet-schulze"  # no sentence of its own: how to mark, no more
+    assert method_text(election) == (
+        "Number the candidates in order of preference: 1 for your first choice, 2 for your "
+        "second, and so on. You may number as many or as few as you like."
+    )
+
+
+def test_no_vote_in_progress_is_refused_without_a_ballot(db):
+    client = Client()
+    for r in (
+        client.get("/vote/ballot/"),
+        client.get("/vote/review/"),
+        client.post("/vote/review/"),
+    ):
+        assert r.status_code == 403
+        assert "This voting link cannot be used" in _text(r)
+    assert client.get("/vote/receipt/").status_code == 404
