@@ -193,7 +193,7 @@ class KeyForm(Described):
 
 
 class ScheduleForm(Described):
-    """When the ballot opens and closes, in the service's time zone."""
+    """When the ballot opens and closes, in the service's time zone (the page's legend names it)."""
 
     opens_at = forms.DateTimeField(
         label="Opens at",
@@ -205,9 +205,3 @@ class ScheduleForm(Described):
         input_formats=[LOCAL],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL),
     )
-
-    def __init__(self, *args: Any, zone: str = "", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in ("opens_at", "closes_at"):
-            self.fields[name].help_text = f"Time in {zone}."
-            self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"

@@ -217,7 +217,6 @@ def detail(request: HttpRequest, election_id: int) -> HttpResponse:
         "key_form": KeyForm(auto_id="key_%s"),
         "schedule_form": ScheduleForm(
             auto_id="sched_%s",
-            zone=_zone(),
             initial={
                 "opens_at": election.opens_at and timezone.localtime(election.opens_at),
                 "closes_at": election.closes_at and timezone.localtime(election.closes_at),
@@ -348,6 +347,7 @@ def roll_report(request: HttpRequest, election_id: int, upload_id: int) -> HttpR
             "rejected": len(rejections),
             "can_accept": has_role(request.user, election, Role.ORGANISER)
             and not upload.accepted
+            and upload.rows_accepted > 0
             and election.state in actions.SETUP_STATES,
         },
     )
@@ -526,7 +526,7 @@ def schedule(request: HttpRequest, election_id: int) -> HttpResponse:
     """Set when the ballot opens and closes."""
     election = _election(election_id)
     require(request.user, election, Role.RETURNING_OFFICER)
-    form = ScheduleForm(request.POST, zone=_zone())
+    form = ScheduleForm(request.POST)
     if form.is_valid():
         _act(
             request,
