@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,9 @@ ROOT = HERE.parent.parent
 
 @pytest.mark.skipif(bool(os.environ.get(GUARD)), reason="already inside the PostgreSQL run")
 def test_the_service_suite_passes_on_postgresql(tmp_path: Path) -> None:
-    url = require_postgres()  # the `postgres` database: pytest-django makes `test_postgres`
+    # pytest-django creates and drops `test_<name>`; a name of our own keeps two runs on one
+    # server (two checkouts, or a developer's run beside CI) off each other's database.
+    url = require_postgres().rsplit("/", 1)[0] + f"/tellers_suite_{secrets.token_hex(4)}"
     me = f"{Path(__file__).relative_to(ROOT)}::test_the_service_suite_passes_on_postgresql"
     env = {
         **os.environ,
