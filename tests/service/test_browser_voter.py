@@ -15,22 +15,31 @@ from typing import Any
 import pytest
 
 from tellers.service.ballots.models import SealedBallot
-from tellers.service.elections import actions
 from tellers.service.elections.models import Organisation, RollEntry
 
 from ._services import CHROMIUM_ARGS, require_chromium
 from .conftest import invite
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the role groups come from a data migration a flush would remove.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def browser(django_db_setup: None) -> Iterator[Any]:
     """One headless Chromium for the whole module."""
     path = require_chromium()
+    from django.db import connections
     from playwright.sync_api import sync_playwright
+
+    # Django keeps its connections per context, and starting Playwright leaves this thread in
+    # a new one: hand the test database's connection over, so the tests use the connection
+    # that holds the copy serialized_rollback restores (the role groups, the permissions).
+    connection = connections["default"]
 
     # Playwright's sync API keeps an event loop on this thread while it runs; the ORM calls
     # the tests (and their database teardown) make between page actions are still plain
@@ -38,17 +47,10 @@ def browser() -> Iterator[Any]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         with sync_playwright() as p:
+            connections["default"] = connection
             b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
             yield b
             b.close()
-
-
-@pytest.fixture(autouse=True)
-def _role_groups(transactional_db: Any) -> None:
-    # The role groups come from a data migration, and each test here ends with a flush that
-    # empties every table. serialized_rollback cannot put them back: under Playwright's
-    # event loop Django's connection handler is another context's, without the saved copy.
-    actions.ensure_groups()
 
 
 def _axe(page: Any, label: str) -> None:
