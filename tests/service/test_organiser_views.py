@@ -389,3 +389,20 @@ def test_admin_hides_link_hashes_and_roll_files(draft: Election) -> None:
     )
     text = c.get(reverse("admin:elections_rollupload_change", args=[upload.pk])).content.decode()
     assert "r.csv" in text and "SECRET-ROW" not in text
+
+
+def test_a_broken_uploaded_rulebook_is_reported(officials: dict[str, User]) -> None:
+    org = Organisation.objects.create(name="U", slug="u")
+    r = client("organiser").post(
+        reverse("elections:election_create"),
+        {
+            "organisation": org.pk,
+            "title": "Broken",
+            "slug": "broken",
+            "rulebook_file": SimpleUploadedFile("mine.toml", b"not toml ["),
+            "receipt_mode": "separate",
+        },
+    )
+    assert r.status_code == 200
+    assert "mine.toml:1: not valid TOML" in r.content.decode()
+    assert not Election.objects.filter(slug="broken").exists()
