@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
+from tellers.service.audit.chain import verify
 from tellers.service.audit.models import AuditEntry
 from tellers.service.ballots import paper
 from tellers.service.ballots.actions import cast_ballot, voter_for_token
@@ -125,6 +126,7 @@ def test_keyed_twice_reconciled_resolved_and_counted(make_election, officials, k
     assert result["elected"] == ["Ann"]
     lines = [ln for ln in count.ballots_blt.splitlines() if re.fullmatch(r"1( \d)+ 0", ln)]
     assert sorted(lines) == sorted(["1 1 2 0", "1 2 3 0", "1 1 0", "1 3 1 0", "1 2 1 0"])
+    assert verify() == []
     # Once counted, the papers are settled: no more keying or rulings.
     with pytest.raises(WrongState):
         paper.resolve(rita, election, "A-003", [CAL])
