@@ -339,7 +339,7 @@ def accept_roll_upload(user: User, upload: RollUpload) -> int:
         # Check again under the lock: the roll may have changed since the report was made,
         # and the organiser accepted that report, not a different one.
         report = validate(election, upload.filename, bytes(upload.content))
-        if len(report.accepted) != upload.rows_accepted:
+        if len(report.accepted) != upload.rows_accepted or report.rejections != upload.rejections:
             raise ServiceError(
                 "The roll has changed since this file was checked; upload it again "
                 "to see an up-to-date report."
