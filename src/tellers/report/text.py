@@ -15,9 +15,9 @@ from rich.table import Table
 from rich.text import Text
 
 from ..compare import Comparison
-from ..model import Action, Outcome, Result, TieMethod
+from ..model import Action, Outcome, Result, TieBreak, TieMethod
 
-__all__ = ["render_comparison", "render_text", "stage_table", "summary"]
+__all__ = ["render_comparison", "render_text", "stage_table", "summary", "tie_words"]
 
 _NAME_WIDTH = 28
 
@@ -61,15 +61,20 @@ def summary(result: Result) -> Text:
     t.append(", ".join(elected) or "nobody", style="bold green")
     t.append("\n")
     for tie in result.tiebreaks:
-        names = ", ".join(sorted(result.candidates[c] for c in tie.tied))
-        if tie.method is TieMethod.LOT:
-            how = f"by lot (seed {tie.seed})"
-        elif tie.method is TieMethod.ORDER:
-            how = "by the predetermined order"
-        else:
-            how = f"by stage {tie.round}"
-        t.append(f"Tie ({tie.purpose}) between {names}: {result.candidates[tie.chosen]} {how}\n")
+        t.append(tie_words(result, tie) + "\n")
     return t
+
+
+def tie_words(result: Result, tie: TieBreak) -> str:
+    """Return a tie and how it was broken, in words (the HTML report says it the same way)."""
+    names = ", ".join(sorted(result.candidates[c] for c in tie.tied))
+    if tie.method is TieMethod.LOT:
+        how = f"by lot (seed {tie.seed})"
+    elif tie.method is TieMethod.ORDER:
+        how = "by the predetermined order"
+    else:
+        how = f"by stage {tie.round}"
+    return f"Tie ({tie.purpose}) between {names}: {result.candidates[tie.chosen]} {how}"
 
 
 def _stage_label(result: Result, s: int) -> str:
