@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tellers.service.elections",
     "tellers.service.ballots",
     "tellers.service.publication",
+    "tellers.service.nominations",
 ]
 
 MIDDLEWARE = [

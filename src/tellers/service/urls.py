@@ -16,4 +16,5 @@ urlpatterns = [
     path("vote/", include("tellers.service.ballots.urls")),
     path("manage/<int:election_id>/papers/", include("tellers.service.ballots.paper_urls")),
     path("results/", include("tellers.service.publication.urls")),
+    path("nominations/", include("tellers.service.nominations.urls")),
 ]
