@@ -57,7 +57,8 @@ STYLE = """
 }
 .tellers-report { color: var(--ink); background: var(--paper);
   font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
-  max-width: 80rem; margin: 0 auto; padding: 1rem; }
+  max-width: 90rem; margin: 0 auto; padding: 1rem; }
+.tellers-report .tellers-report { max-width: none; padding: 0; }
 .tellers-report h1 { font-size: 1.6rem; margin: 0 0 .5rem; line-height: 1.2; }
 .tellers-report h2 { font-size: 1.25rem; margin: 2rem 0 .5rem;
   border-bottom: 1px solid var(--rule); }
@@ -78,7 +79,7 @@ STYLE = """
 .tellers-report thead th { border-bottom: 2px solid var(--ink); text-align: right;
   font-weight: 600; white-space: nowrap; vertical-align: bottom; }
 .tellers-report thead th.name, .tellers-report tbody th { text-align: left; }
-.tellers-report tbody th { font-weight: 400; min-width: 10rem; }
+.tellers-report tbody th { font-weight: 400; min-width: 8rem; }
 .tellers-report td.num { text-align: right; white-space: nowrap; }
 .tellers-report td.transfer { color: var(--muted); }
 .tellers-report tr.elected th { font-weight: 700; }
@@ -90,7 +91,7 @@ STYLE = """
   font-size: .8rem; }
 .tellers-report .status { white-space: nowrap; }
 .tellers-report .charts { display: grid; gap: 1rem;
-  grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); }
+  grid-template-columns: repeat(auto-fill, minmax(27rem, 1fr)); }
 .tellers-report figure { margin: 0; }
 .tellers-report figcaption { font-size: .9rem; color: var(--muted); margin-top: .25rem; }
 .tellers-report svg { display: block; max-width: 100%; height: auto; }
