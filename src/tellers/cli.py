@@ -23,6 +23,7 @@ from . import __version__
 from .errors import TellersError
 from .formats import read
 from .methods import REGISTRY
+from .model import Result
 from .report import render_comparison, render_text, to_csv, to_json
 
 app = typer.Typer(
@@ -40,6 +41,7 @@ class OutputFormat(enum.StrEnum):
     TEXT = "text"
     JSON = "json"
     CSV = "csv"
+    HTML = "html"
 
 
 def _fail(message: str) -> typer.Exit:
@@ -58,6 +60,27 @@ def _write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _html_report(files: list[Path], results: list[Result], input_format: str | None) -> str:
+    """Return the HTML result sheet: one page, a section per file, each with its SHA-256."""
+    import hashlib
+
+    from .batch import expand
+    from .report.html import Counted, render_counts
+
+    counted = []
+    for path, r in zip(expand(files), results, strict=True):
+        # The result has no parties; the election read again has them (a ward is quick).
+        counted.append(
+            Counted(
+                r,
+                read(path, input_format),
+                source_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                source_name=path.name,
+            )
+        )
+    return render_counts(counted)
 
 
 @app.command()
@@ -106,6 +129,8 @@ def count(
         )
     elif output is OutputFormat.CSV:
         text = "\n".join(to_csv(r) for r in results)
+    elif output is OutputFormat.HTML:
+        text = _html_report(files, results, input_format)
     elif out is None and console.is_terminal:
         for r in results:
             console.print(render_text(r, width=width or console.width, color=True), end="")
