@@ -24,6 +24,7 @@ from .errors import TellersError
 from .formats import read
 from .methods import REGISTRY
 from .model import Result
+from .model import Result
 from .report import render_comparison, render_text, to_csv, to_json
 
 app = typer.Typer(
@@ -41,6 +42,7 @@ class OutputFormat(enum.StrEnum):
     TEXT = "text"
     JSON = "json"
     CSV = "csv"
+    RCTAB_JSON = "rctab-json"
     HTML = "html"
 
 
@@ -129,6 +131,11 @@ def count(
         )
     elif output is OutputFormat.CSV:
         text = "\n".join(to_csv(r) for r in results)
+    elif output is OutputFormat.RCTAB_JSON:
+        try:
+            text = _rctab_summaries(files, results, input_format)
+        except TellersError as e:
+            raise _fail(str(e)) from None
     elif output is OutputFormat.HTML:
         text = _html_report(files, results, input_format)
     elif out is None and console.is_terminal:
@@ -141,6 +148,21 @@ def count(
         sys.stdout.write(text)
     else:
         _write_atomically(out, text)
+
+
+def _rctab_summaries(files: list[Path], results: list[Result], input_format: str | None) -> str:
+    """Return RCTab summary JSON: one document, or one a line for several files."""
+    from .batch import expand
+    from .report.rctab_json import to_rctab_dict, to_rctab_json
+
+    docs = []
+    for path, r in zip(expand(files), results, strict=True):
+        # RCTab lists no withdrawn candidate; the result alone cannot tell them apart.
+        withdrawn = [c.name for c in read(path, input_format).candidates if c.withdrawn]
+        if len(results) == 1:
+            return to_rctab_json(r, withdrawn=withdrawn)
+        docs.append(json.dumps(to_rctab_dict(r, withdrawn=withdrawn), ensure_ascii=False))
+    return "".join(d + "\n" for d in docs)
 
 
 @app.command()

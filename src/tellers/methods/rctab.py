@@ -281,10 +281,13 @@ class RctabCount:
         rounds: list[Round] = []
         prev_tallies = zero_row
         prev_exhausted = _ZERO
+        prev_loss = _ZERO
         for rt in self.rounds:
             n = rt.number
             tallies = tuple(rt.tallies.get(c, _ZERO) for c in self.candidates)
             exhausted = _EXACT.subtract(rt.inactive_ballots, rt.inactive(Status.DID_NOT_RANK))
+            # The last round's surplus goes to no one: RCTab's reports call it exhausted.
+            exhausted = _EXACT.add(exhausted, rt.inactive(Status.FINAL_ROUND_SURPLUS))
             decisions = [
                 decision(c, Outcome.ELECTED, "reached the threshold") for c in self.round_winners(n)
             ]
@@ -314,14 +317,20 @@ class RctabCount:
                     exhausted=exhausted,
                     decisions=tuple(decisions),
                     note=f"threshold {rt.threshold}",
+                    # A winner's votes above the threshold that RCTab's truncation leaves
+                    # behind ("residual surplus") are the count's rounding loss.
+                    loss=rt.residual_surplus,
                     exhausted_transfer=_EXACT.subtract(exhausted, prev_exhausted)
+                    if n > 1
+                    else _ZERO,
+                    loss_transfer=_EXACT.subtract(rt.residual_surplus, prev_loss)
                     if n > 1
                     else _ZERO,
                     action=action,
                     subjects=subjects,
                 )
             )
-            prev_tallies, prev_exhausted = tallies, exhausted
+            prev_tallies, prev_exhausted, prev_loss = tallies, exhausted, rt.residual_surplus
         first = self.rounds[0] if self.rounds else None
         return Result(
             method="rctab",
