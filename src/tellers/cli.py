@@ -24,7 +24,6 @@ from .errors import TellersError
 from .formats import read
 from .methods import REGISTRY
 from .model import Result
-from .model import Result
 from .report import render_comparison, render_text, to_csv, to_json
 
 app = typer.Typer(
@@ -42,8 +41,8 @@ class OutputFormat(enum.StrEnum):
     TEXT = "text"
     JSON = "json"
     CSV = "csv"
-    RCTAB_JSON = "rctab-json"
     HTML = "html"
+    RCTAB_JSON = "rctab-json"
 
 
 def _fail(message: str) -> typer.Exit:
@@ -131,13 +130,13 @@ def count(
         )
     elif output is OutputFormat.CSV:
         text = "\n".join(to_csv(r) for r in results)
+    elif output is OutputFormat.HTML:
+        text = _html_report(files, results, input_format)
     elif output is OutputFormat.RCTAB_JSON:
         try:
             text = _rctab_summaries(files, results, input_format)
         except TellersError as e:
             raise _fail(str(e)) from None
-    elif output is OutputFormat.HTML:
-        text = _html_report(files, results, input_format)
     elif out is None and console.is_terminal:
         for r in results:
             console.print(render_text(r, width=width or console.width, color=True), end="")
