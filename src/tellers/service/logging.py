@@ -16,10 +16,13 @@ __all__ = ["REDACTED", "RedactTokens", "redact"]
 REDACTED = "[redacted]"
 # The fixed voter pages under /vote/ are not tokens and stay readable in the logs.
 _TOKEN_PATH = re.compile(r"/vote/(?!(?:ballot|review|receipt)/)[^/\s?#\"']+")
+# Hustings links (a member's sign-in, a candidate's answer link) carry tokens too.
+_HUSTINGS_PATH = re.compile(r"(/hustings/\d+/(?:link|answer)/)[^/\s?#\"']+")
 
 
 def redact(text: str) -> str:
-    """Return ``text`` with the token of every voting link replaced."""
+    """Return ``text`` with the token of every voting (or hustings) link replaced."""
+    text = _HUSTINGS_PATH.sub(rf"\g<1>{REDACTED}", text)
     return _TOKEN_PATH.sub(f"/vote/{REDACTED}", text)
 
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tellers.service.ballots",
     "tellers.service.publication",
     "tellers.service.nominations",
+    "tellers.service.hustings",
 ]
 
 MIDDLEWARE = [

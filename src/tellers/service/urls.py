@@ -17,4 +17,5 @@ urlpatterns = [
     path("manage/<int:election_id>/papers/", include("tellers.service.ballots.paper_urls")),
     path("results/", include("tellers.service.publication.urls")),
     path("nominations/", include("tellers.service.nominations.urls")),
+    path("hustings/", include("tellers.service.hustings.urls")),
 ]
