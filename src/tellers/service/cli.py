@@ -91,6 +91,85 @@ def serve(
     call_command("runserver", address, use_reloader=False)
 
 
+def demo(
+    members: Annotated[
+        int, typer.Option(min=10, max=100_000, help="Members on the synthetic roll.")
+    ] = 2000,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            help="Where the database, key file and published files go "
+            "(default: TELLERS_DATA_DIR, or the working directory).",
+        ),
+    ] = None,
+) -> None:
+    """Run a demo election: roll, e-mailed links, ballots cast over HTTP, count, publication."""
+    import os
+
+    if data_dir is not None:
+        os.environ["TELLERS_DATA_DIR"] = str(data_dir.resolve())
+    # The demo's voters are served over plain HTTP on loopback and read their links from an
+    # in-memory outbox: whatever a real deployment's environment says about either.
+    os.environ["TELLERS_DEBUG"] = "1"
+    os.environ["TELLERS_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    _django()
+    from django.conf import settings
+    from django.core.management import call_command
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from .demo import run_demo
+
+    out = Console(highlight=False, soft_wrap=True)
+    call_command("migrate", verbosity=0)
+    data = Path(settings.DATA_DIR)
+    _err.print(f"database: {settings.DATABASES['default']['NAME']}")
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("members voting over HTTP", total=None)
+
+        def step(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        result = run_demo(members=members, out_dir=data / "demo-results", progress=step)
+    out.print(
+        f"[bold]Demo Labour Party: Deputy Leader[/] — {result.members} members on the roll "
+        f"({len(result.rejected)} rows rejected by the roll report: "
+        + "; ".join(result.rejected)
+        + f"), {result.voted} voted through the ballot pages.\n"
+    )
+    print(result.result_text)
+    out.print("[bold]Published files[/]")
+    for name, path in result.files.items():
+        out.print(f"  {name:<13} {path}")
+    if result.problems:
+        for p in result.problems:
+            _err.print(f"[bold red]problem:[/] {p}")
+        raise typer.Exit(1)
+    zip_path = result.files["bundle.zip"]
+    serve_cmd = "tellers serve" if data_dir is None else f"TELLERS_DATA_DIR={data} tellers serve"
+    out.print(
+        f"\nThe bundle verifies: a fresh count of its ballots gives the published result, and"
+        f" every voter's receipt is in it. Check it yourself:\n"
+        f"  tellers verify-result {zip_path}\n"
+        f"  tellers count {result.files['ballots.blt']} --method av\n"
+        f"  tellers audit verify\n\n"
+        f"To open this election in the service:\n"
+        f"  {serve_cmd}    then visit http://127.0.0.1:8000/results/"
+        f"{result.organisation_slug}/{result.election_slug}/\n"
+        f"  sign in at http://127.0.0.1:8000/manage/ as organiser, returning-officer or "
+        f"scrutineer, password {result.logins['organiser']}\n"
+        f"The returning officer's key file is {result.key_file} (passphrase "
+        f"{result.passphrase}); a real one stays off the server."
+    )
+
+
 def verify_result(
     bundle: Annotated[Path, typer.Argument(help="A published result bundle (.zip).")],
 ) -> None:
@@ -111,6 +190,7 @@ def verify_result(
 def register(app: typer.Typer) -> None:
     """Attach the service's commands to the ``tellers`` command line."""
     app.command("serve")(serve)
+    app.command("demo")(demo)
     app.add_typer(key_app, name="key")
     app.add_typer(audit_app, name="audit")
     app.command("verify-result")(verify_result)
