@@ -172,7 +172,7 @@ def compare(
     ] = "fptp,av,scottish-stv,ers97,meek,schulze",
     seats: Annotated[int | None, typer.Option(help="Seats to fill (default: the file's).")] = None,
     output: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="text or json.")
+        OutputFormat, typer.Option("--format", "-f", help="text, json or html.")
     ] = OutputFormat.TEXT,
     seed: Annotated[int, typer.Option(help="Seed for any tie decided by lot (recorded).")] = 0,
     input_format: Annotated[
@@ -192,6 +192,11 @@ def compare(
         raise _fail(str(e)) from None
     if output is OutputFormat.JSON:
         sys.stdout.write(json.dumps(comparison.to_json_dict(), indent=2, ensure_ascii=False) + "\n")
+        return
+    if output is OutputFormat.HTML:
+        from .report.html.compare import render_comparison_html
+
+        sys.stdout.write(render_comparison_html(comparison))
         return
     console = Console(highlight=False)
     w = width or (console.width if console.is_terminal else 120)

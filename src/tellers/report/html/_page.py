@@ -102,6 +102,17 @@ STYLE = """
 .tellers-report .legend svg { display: inline-block; vertical-align: middle; margin-right: .3rem; }
 .tellers-report ol.account { padding-left: 1.5rem; }
 .tellers-report ol.account li { margin-bottom: .4rem; }
+.tellers-report td.heat { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+.tellers-report .heat-w1 { background: #e3eef8; } .tellers-report .heat-w2 { background: #c0d8ef; }
+.tellers-report .heat-w3 { background: #8dbbe3; }
+.tellers-report .heat-w4 { background: #0b4f8a; color: #ffffff; }
+.tellers-report .heat-l1 { background: #fbe8dc; } .tellers-report .heat-l2 { background: #f6cdb0; }
+.tellers-report .heat-l3 { background: #eea57a; }
+.tellers-report .heat-l4 { background: #a34000; color: #ffffff; }
+.tellers-report .heat-tie { background: #f2f2f2; }
+.tellers-report .heat-self { color: var(--muted); text-align: center; }
+.tellers-report .swatch { display: inline-block; width: 1em; height: 1em; margin-right: .3rem;
+  vertical-align: middle; border: 1px solid var(--rule); }
 @media (max-width: 40rem) {
   .tellers-report { padding: .5rem; font-size: 15px; }
   .tellers-report h1 { font-size: 1.3rem; }
