@@ -45,6 +45,13 @@ def rctab_command(
             "chosen at each tie in turn (default: ask on the terminal).",
         ),
     ] = None,
+    html: Annotated[
+        bool,
+        typer.Option(
+            "--html/--no-html",
+            help="Also write <stem>_report.html, tellers' result sheet with charts.",
+        ),
+    ] = True,
     convert: Annotated[
         str | None,
         typer.Option(
@@ -68,7 +75,7 @@ def rctab_command(
             ask = answers_from_file(tiebreak_answers)
         else:
             ask = prompt_answer if sys.stdin.isatty() else None
-        written = run_config(config, out, ask=ask)
+        written = run_config(config, out, ask=ask, html=html)
     except TellersError as e:
         message = str(e)
         if "asks the operator" in message and tiebreak_answers is None:

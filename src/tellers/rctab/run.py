@@ -7,7 +7,10 @@
 - with ``tabulateByPrecinct``/``tabulateByBatch``: one pair per precinct or batch under
   ``Tabulate by Precinct/`` or ``Tabulate by Batch/``, named
   ``<stem>_<id>_precinct_detailed_report.*`` (``<id>`` made safe for file names as RCTab does),
-- with ``generateCdfJson``: ``<stem>_cdf_cvr.json``, every ballot round by round in NIST CDF.
+- with ``generateCdfJson``: ``<stem>_cdf_cvr.json``, every ballot round by round in NIST CDF,
+- with ``html=True`` (``tellers rctab`` does this unless ``--no-html``): ``<stem>_report.html``,
+  tellers' own result sheet of the same count (stage table, the count in words, charts), which
+  RCTab does not write.
 
 :func:`convert_config` is RCTab's conversion mode: the CVRs as CDF JSON (``<stem>_cdf_cvr.json``)
 or as RCTab's CVR CSV (``<stem>_rctab_cvr.csv``), without counting.  Every file is produced in
@@ -207,6 +210,7 @@ def run_config(
     out_dir: str | Path,
     *,
     ask: Callable[[TieQuestion], str] | None = None,
+    html: bool = False,
 ) -> list[Path]:
     """Run an RCTab config and write its reports into ``out_dir``; return the files written."""
     config = load_config(config_path)
@@ -217,6 +221,11 @@ def run_config(
     for seat, count in enumerate(run.counts, start=1):
         stem = f"{config.stem}_{seat}" if multi_pass else config.stem
         files.update(_reports(config, count, stem))
+        if html:
+            from ..report.html import render_count
+
+            result = count.to_result(config.output.contest_name)
+            files[Path(f"{stem}_report.html")] = render_count(result)
         if config.output.generate_cdf_json:
             files[Path(f"{stem}_cdf_cvr.json")] = cdf_json(
                 config, run.collector.records, count=count, ballot_of=ballot_of
