@@ -79,13 +79,16 @@ STYLE = """
 .tellers-report thead th { border-bottom: 2px solid var(--ink); text-align: right;
   font-weight: 600; white-space: nowrap; vertical-align: bottom; }
 .tellers-report thead th.name, .tellers-report tbody th { text-align: left; }
-.tellers-report tbody th { font-weight: 400; min-width: 8rem; }
+.tellers-report tbody th, .tellers-report tfoot th { font-weight: 400;
+  white-space: nowrap; }
 .tellers-report td.num { text-align: right; white-space: nowrap; }
 .tellers-report td.transfer { color: var(--muted); }
 .tellers-report tr.elected th { font-weight: 700; }
 .tellers-report td.is-elected { font-weight: 700; }
 .tellers-report td.is-out { color: var(--muted); }
-.tellers-report tfoot th, .tellers-report tfoot td { border-top: 2px solid var(--ink); }
+.tellers-report tfoot th { text-align: left; }
+.tellers-report tfoot tr:first-child th, .tellers-report tfoot tr:first-child td,
+.tellers-report tr.total th, .tellers-report tr.total td { border-top: 2px solid var(--ink); }
 .tellers-report tr.sub th { font-style: italic; }
 .tellers-report .stage-action { display: block; font-weight: 400; color: var(--muted);
   font-size: .8rem; }

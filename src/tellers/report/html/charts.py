@@ -38,7 +38,13 @@ _VALUE = 105
 
 
 def surname(name: str) -> str:
-    """Return the last word of a name, as a council sheet heads a stage column."""
+    """Return the last word of a name, as a council sheet heads a stage column.
+
+    A name written "Surname, Forenames" (as US cast vote records do) gives the part before
+    the comma.
+    """
+    if "," in name:
+        return name.split(",", 1)[0].strip() or name
     words = name.split()
     return words[-1] if words else name
 
@@ -191,8 +197,10 @@ def flow_chart(result: Result, *, places: int, id_prefix: str = "t") -> str:
     rounds = result.rounds
     lanes = _lanes(result)
     stages = len(rounds)
-    label_w = 170.0
-    right_w = 170.0
+    # About 7 px a character at 12 px: wide enough for the longest name, within reason.
+    longest = max((len(lane.label) for lane in lanes), default=10)
+    label_w = float(min(max(longest, 12), 32) * 7 + 16)
+    right_w = 150.0
     node_w = 12.0
     col = 84.0 if stages <= 12 else 62.0
     gap = 7.0
@@ -295,7 +303,7 @@ def flow_chart(result: Result, *, places: int, id_prefix: str = "t") -> str:
         ty = ys[j] + 11
         parts.append(
             f'<text x="{label_w - 10}" y="{ty:.1f}" text-anchor="end">'
-            f"{esc(_clip(lane.label, 24))}</text>"
+            f"{esc(_clip(lane.label, 32))}</text>"
         )
         end = lane.values[-1]
         if lane.candidate is not None:

@@ -38,7 +38,7 @@ __all__ = ["Counted", "render_count", "render_count_fragment", "render_counts"]
 
 #: Stages per table block: a council's A4 landscape sheet runs to about this many before
 #: the columns become too narrow, and repeats the candidate column on the next block.
-STAGES_PER_BLOCK = 6
+STAGES_PER_BLOCK = 5
 
 
 def _title(result: Result, election: Election | None) -> str:
@@ -167,7 +167,7 @@ def _stage_table(result: Result, election: Election | None, stages: list[int], n
         totals.append(_num_cell(whole, p, "sum", s))
     if last:
         totals.append(Cell(""))
-    foot.append(TableRow(totals))
+    foot.append(TableRow(totals, "total"))
     for word, outcome in (("Elected", Outcome.ELECTED), ("Excluded", Outcome.EXCLUDED)):
         cells = [Cell(f"{word} at this stage", header=True, scope="row")]
         for s in stages:
@@ -252,8 +252,8 @@ def _moves(result: Result, r: Round, p: int) -> str:
     return "; ".join(parts)
 
 
-def _account(result: Result) -> list[str]:
-    """Return the count as sentences, one list item (of trusted HTML) per stage."""
+def _account(result: Result) -> tuple[list[str], str]:
+    """Return the count as sentences: a list item (trusted HTML) per stage, and who won."""
     p = _shown(result)
     names = result.candidates
     items: list[str] = []
@@ -273,7 +273,12 @@ def _account(result: Result) -> list[str]:
             # papers came at different values): say it in the sentence rather than repeat
             # the whole note.
             _, has_value, value = r.note.partition("transfer value ")
-            at = f" at a transfer value of {value}" if has_value else ""
+            several = "," in value
+            at = (
+                f" at {'transfer values' if several else 'a transfer value of'} {value}"
+                if has_value
+                else ""
+            )
             for c in r.subjects:
                 amount = -r.transfers[c]
                 said.append(
@@ -282,19 +287,24 @@ def _account(result: Result) -> list[str]:
             if r.note and not has_value:
                 said.append(f"({r.note}.)")
         elif r.action is Action.EXCLUSION and r.subjects:
-            who = ", ".join(names[c] for c in r.subjects)
+            # Say who was excluded and why before where the papers went.
+            for d in r.decisions:
+                if d.outcome is Outcome.EXCLUDED and d.candidate in r.subjects:
+                    said.append(f"{names[d.candidate]} was excluded ({d.reason}).")
+                    if d.tie is not None:
+                        said.append(tie_words(result, d.tie) + ".")
             moved = sum((-r.transfers[c] for c in r.subjects), Decimal(0))
-            plural = "s" if len(r.subjects) > 1 else ""
-            said.append(
-                f"The papers of the excluded candidate{plural} {who}, worth {fmt(moved, p)} votes, "
-                "were transferred."
-            )
+            whose = "Their papers" if len(r.subjects) > 1 else "The papers"
+            said.append(f"{whose}, worth {fmt(moved, p)} votes, were transferred.")
         else:
             said.append(f"{r.note}." if r.note else "The votes were counted again.")
         moves = _moves(result, r, p)
         if moves and r.action is not Action.FIRST:
             said.append(f"They went: {moves}.")
         for d in r.decisions:
+            excluded_above = r.action is Action.EXCLUSION and d.candidate in r.subjects
+            if excluded_above and d.outcome is Outcome.EXCLUDED:
+                continue
             verb = "was elected" if d.outcome is Outcome.ELECTED else "was excluded"
             at = (
                 f" with {fmt(r.tallies[d.candidate], p)} votes"
@@ -313,8 +323,7 @@ def _account(result: Result) -> list[str]:
         )
     elected = [f"{names[c]} (stage {result.stage_of(c)})" for c in result.elected]
     closing = f"Elected, in order: {', '.join(elected)}." if elected else "Nobody was elected."
-    items.append(f'<li class="closing">{esc(closing)}</li>')
-    return items
+    return items, closing
 
 
 def render_count_fragment(
@@ -345,7 +354,9 @@ def render_count_fragment(
         out += [f"<li>{esc(tie_words(result, t))}</li>" for t in ties]
         out.append("</ul>")
     out.append(f'<section class="account"><h{sub}>The count in words</h{sub}>')
-    out.append('<ol class="account">' + "\n".join(_account(result)) + "</ol></section>")
+    stages_said, closing = _account(result)
+    out.append('<ol class="account">' + "\n".join(stages_said) + "</ol>")
+    out.append(f"<p><strong>{esc(closing)}</strong></p></section>")
     if charts and n > 1:
         shared = (
             ""
