@@ -36,4 +36,8 @@ accesslog = os.environ.get("TELLERS_ACCESS_LOG", "-")
 errorlog = os.environ.get("TELLERS_ERROR_LOG", "-")
 # The request line (%(r)s) carries the path; the logger class redacts tokens from it.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
-timeout = 30
+# The count of a national ballot runs in the returning officer's request (the election's key
+# must not travel through the broker: docs/architecture.md): 500,000 ballots take 17-20 s on
+# a quiet two-core machine and over a minute on a loaded one, so a worker gets five minutes
+# before it is presumed hung.  The transaction rolls back if it is killed all the same.
+timeout = int(os.environ.get("TELLERS_TIMEOUT", "300"))
