@@ -133,6 +133,7 @@ class MeetingForm(Described):
         label="Link to join online",
         max_length=500,
         required=False,
+        assume_scheme="https",
         help_text="An https:// address, if members may join online.",
     )
     notes = forms.CharField(label="Notes", max_length=300, required=False)
