@@ -143,7 +143,10 @@ def read_tracker(page: str) -> tuple[dict[str, Shown], list[str], list[str]]:
             re.S,
         ):
             s.rows.append(Row(*(_text(c) for c in cells)))
-        s.nominators = [_text(n) for n in re.findall(r'class="nominators">(.*?)</td>', art, re.S)]
+        s.nominators = [
+            _text(n).removeprefix("Nominated by: ")
+            for n in re.findall(r'class="nominators">(.*?)</td>', art, re.S)
+        ]
         shown[name] = s
     wsec = re.search(r'<ul class="withdrawn">(.*?)</ul>', page, re.S)
     withdrawn = (

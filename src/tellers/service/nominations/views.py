@@ -95,6 +95,11 @@ def _election(election_id: int) -> Election:
     return get_object_or_404(Election.objects.select_related("organisation"), pk=election_id)
 
 
+def _declared(election: Election) -> list[Candidacy]:
+    """Every candidacy, withdrawn or not: the engine, not the form, refuses a withdrawn one."""
+    return list(Candidacy.objects.filter(election=election).order_by("name"))
+
+
 def _standing(election: Election) -> list[Candidacy]:
     return list(
         Candidacy.objects.filter(election=election)
@@ -189,14 +194,15 @@ def member(request: HttpRequest) -> HttpResponse:
     )
     words = contest.statement_words if contest else 500
     candidacy = Candidacy.objects.filter(election=election, entry=entry).first()
-    cands = _standing(election)
     units = list(Unit.objects.filter(election=election, officer=entry))
     tb = TriggerBallot.objects.filter(election=election).first()
     voted = set(TriggerVote.objects.filter(trigger=tb).values_list("unit_id", flat=True))
     rows = []
     for u in units:
         if u.purpose == Purpose.NOMINATE:
-            rows.append({"unit": u, "form": NominateForm(cands, auto_id=f"u{u.pk}_%s")})
+            rows.append(
+                {"unit": u, "form": NominateForm(_declared(election), auto_id=f"u{u.pk}_%s")}
+            )
         else:
             open_trigger = tb is not None and tb.decided_at is None and u.pk not in voted
             rows.append(
@@ -290,7 +296,7 @@ def member_nominate(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Record a nomination for a unit the member acts for."""
     entry = _member_or_403(request)
     unit = get_object_or_404(Unit.objects.select_related("election__organisation"), pk=unit_id)
-    form = NominateForm(_standing(unit.election), request.POST)
+    form = NominateForm(_declared(unit.election), request.POST)
     if form.is_valid():
         name = form.cleaned_data["candidate"]
         _act(
@@ -373,7 +379,6 @@ def manage(request: HttpRequest, election_id: int) -> HttpResponse:
         contest is not None and contest.closed_at is None and election.state == State.NOMINATIONS
     )
     words = contest.statement_words if contest else 500
-    cands = _standing(election)
     book = engine.rulebook(election)
     lists = list(ProposedList.objects.filter(election=election).prefetch_related("members"))
     for pl in lists:
@@ -399,8 +404,10 @@ def manage(request: HttpRequest, election_id: int) -> HttpResponse:
             "pass_form": PassForm(auto_id="pass_%s"),
             "candidacy_form": CandidacyForm(words, auto_id="cand_%s"),
             "unit_form": UnitForm(_bodies(election), auto_id="unit_%s"),
-            "tally_form": TallyForm(_bodies(election), cands, auto_id="tally_%s"),
-            "attest_form": AttestForm(_routes(election, contest), cands, auto_id="att_%s"),
+            "tally_form": TallyForm(_bodies(election), _declared(election), auto_id="tally_%s"),
+            "attest_form": AttestForm(
+                _routes(election, contest), _declared(election), auto_id="att_%s"
+            ),
             "list_form": _list_form(election),
             "trigger_form": TriggerForm(auto_id="trig_%s"),
         },
@@ -539,7 +546,7 @@ def add_unit(request: HttpRequest, election_id: int) -> HttpResponse:
 def add_tally(request: HttpRequest, election_id: int) -> HttpResponse:
     """Record a published tally."""
     election = _organiser_post(request, election_id)
-    form = TallyForm(_bodies(election), _standing(election), request.POST)
+    form = TallyForm(_bodies(election), _declared(election), request.POST)
     if form.is_valid():
         d = form.cleaned_data
         _act(
@@ -566,7 +573,7 @@ def add_attestation(request: HttpRequest, election_id: int) -> HttpResponse:
     election = _election(election_id)
     require(request.user, election, Role.ORGANISER, Role.RETURNING_OFFICER)
     contest = Contest.objects.filter(election=election).first()
-    form = AttestForm(_routes(election, contest), _standing(election), request.POST)
+    form = AttestForm(_routes(election, contest), _declared(election), request.POST)
     if form.is_valid():
         d = form.cleaned_data
         _act(
