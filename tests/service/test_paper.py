@@ -210,12 +210,15 @@ def test_spoilt_papers_are_recorded_not_counted_and_mistyped_serials_struck_out(
         "keyed_by": ["tess"],
     }
     paper.key_paper(tess, election, serial="S-2", ranking=[CAL])
-    assert paper.reconcile(tess, election).reconciled == 2
+    # The third envelope held a blank paper: spoilt too (the count waits for every return).
+    for t in (tom, tess):
+        paper.key_paper(t, election, serial="S-3", ranking=[], spoilt=True)
+    assert paper.reconcile(tess, election).reconciled == 3
     count = pub.count_election(rita, election, open_key(key_file))
     result = json.loads(count.result_json)
-    # By hand: online Ann>Ben, Ben>Cal; papers Cal and one spoilt.  Valid votes 3, not 4:
+    # By hand: online Ann>Ben, Ben>Cal; papers Cal and two spoilt.  Valid votes 3, not 5:
     # Ann 1, Ben 1, Cal 1.
-    assert count.paper_ballots == 2
+    assert count.paper_ballots == 3
     assert result["valid"] == "3"
     assert result["rounds"][0]["tallies"] == {"Ann": "1", "Ben": "1", "Cal": "1"}
     assert "\n1 0\n" in count.ballots_blt
@@ -341,3 +344,21 @@ def test_keying_through_the_pages(make_election, officials, key_file):
         "Ben": "1",
         "Cal": "1",
     }
+
+
+def test_the_count_waits_for_every_returned_paper(make_election, officials, key_file):
+    election, _ = _paper_election(make_election, officials)
+    tom, tess, rita = officials["teller"], officials["teller2"], officials["returning_officer"]
+    pub.close_ballot(rita, election)
+    # Three envelopes came back; only two papers are keyed, so the third would go uncounted.
+    for teller in (tom, tess):
+        paper.key_paper(teller, election, serial="A-001", ranking=[ANN])
+        paper.key_paper(teller, election, serial="A-002", ranking=[BEN])
+    paper.reconcile(tess, election)
+    with pytest.raises(ServiceError, match="3 paper ballots were returned but only 2 are keyed"):
+        pub.count_election(rita, election, open_key(key_file))
+    for teller in (tom, tess):
+        paper.key_paper(teller, election, serial="A-003", spoilt=True, ranking=[])
+    paper.reconcile(tess, election)
+    count = pub.count_election(rita, election, open_key(key_file))
+    assert (count.online_ballots, count.paper_ballots) == (2, 3)

@@ -32,7 +32,7 @@ from tellers.service.audit.chain import append
 from ..ballots.models import PaperKeying, SealedBallot
 from ..ballots.sealing import open_ballot
 from ..elections.actions import SYSTEM
-from ..elections.models import Election, ReceiptMode, State
+from ..elections.models import Channel, Election, ReceiptMode, State
 from ..elections.roles import Role, require
 from ..errors import ServiceError, WrongState
 from .models import Count, Publication, SignOff
@@ -210,8 +210,18 @@ def count_election(user: User, election: Election, key: PrivateKey, *, seed: int
             raise ServiceError(
                 "Some paper ballots are keyed but not reconciled: resolve them first."
             )
-        online = _open_all(election, key)
         papers = _reconciled_papers(election)
+        # A returned paper that nobody keyed would simply be missing from the count: every
+        # envelope recorded as returned must be keyed (a spoilt one as spoilt) first.  More
+        # serials than returns cannot happen: key_paper refuses them.
+        returned = election.roll.filter(voted=Channel.PAPER).count()
+        if len(papers) < returned:
+            raise ServiceError(
+                f"{returned} paper ballot{'s were' if returned != 1 else ' was'} returned but "
+                f"only {len(papers)} {'are' if len(papers) != 1 else 'is'} keyed twice and "
+                "reconciled: key every returned paper (a spoilt one as spoilt) before the count."
+            )
+        online = _open_all(election, key)
         ballots = online + [(r, w, "") for r, w in papers]
         # The box's row order may follow arrival order; the published set must not.
         ballots = _shuffled(ballots)
