@@ -392,7 +392,7 @@ def test_a_candidate_answers_within_the_limit_every_candidate_shares(h: Hustings
             h.candidate("Ben"), hustings_hash("candidate", h.election.pk, ben), q, over
         )
     page = member_client(h, 2).get(h.url()).content.decode()
-    assert "Ann answers" in page
+    assert "Ann answers" in page and "Not answered yet: Ben, Cal." in page
     assert [e for e in actions_logged() if "answer" in e] == [
         "issue answer link",
         "answer question",

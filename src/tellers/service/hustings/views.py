@@ -140,6 +140,15 @@ def _published(election: Election) -> Any:
     )
 
 
+def _with_waiting(questions: Any, candidates: list[Candidate]) -> list[Question]:
+    """Note on each question the standing candidates who have not answered it yet."""
+    out = list(questions)
+    for q in out:
+        answered = {a.candidate_id for a in q.answers.all()}
+        setattr(q, "waiting", [c.name for c in candidates if c.pk not in answered])  # noqa: B010
+    return out
+
+
 def _standing(election: Election) -> list[Candidate]:
     return list(
         Candidate.objects.filter(election=election, withdrawn=False, is_ron=False).order_by(
@@ -159,6 +168,7 @@ def index(request: HttpRequest, election_id: int) -> HttpResponse:
     viewer = _viewer(request, election)
     if not _may_read(viewer, election):
         return _locked_out(request, election)
+    standing = _standing(election)
     supported: set[int] = set()
     if viewer.member:
         supported = set(
@@ -170,8 +180,8 @@ def index(request: HttpRequest, election_id: int) -> HttpResponse:
         {
             "election": election,
             "viewer": viewer,
-            "questions": _published(election),
-            "candidates": _standing(election),
+            "questions": _with_waiting(_published(election), standing),
+            "candidates": standing,
             "meetings": Meeting.objects.filter(election=election),
             "supported": supported,
             "open": election.state in actions.HUSTINGS_STATES,
@@ -187,7 +197,8 @@ def question(request: HttpRequest, election_id: int, question_id: int) -> HttpRe
     viewer = _viewer(request, election)
     if not _may_read(viewer, election):
         return _locked_out(request, election)
-    q = get_object_or_404(_published(election), pk=question_id)
+    standing = _standing(election)
+    [q] = _with_waiting([get_object_or_404(_published(election), pk=question_id)], standing)
     supported = bool(viewer.member and Support.objects.filter(member=viewer.member, question=q))
     return render(
         request,
@@ -196,7 +207,7 @@ def question(request: HttpRequest, election_id: int, question_id: int) -> HttpRe
             "election": election,
             "viewer": viewer,
             "q": q,
-            "candidates": _standing(election),
+            "candidates": standing,
             "supported": supported,
             "open": election.state in actions.HUSTINGS_STATES,
         },
