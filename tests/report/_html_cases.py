@@ -93,8 +93,9 @@ class FigureReader(HTMLParser):
         if self._open and self._open[-1][0] == tag:
             _, a, text = self._open.pop()
             kind = a["data-kind"] or ""
-            stage = int(a["data-stage"]) if a.get("data-stage") else None
-            cand = int(a["data-candidate"]) if a.get("data-candidate") else None
+            stage_text, cand_text = a.get("data-stage"), a.get("data-candidate")
+            stage = int(stage_text) if stage_text else None
+            cand = int(cand_text) if cand_text else None
             shown = "".join(text).strip()
             if "data-value" in a:
                 self.figures[(kind, stage, cand)] = Figure(shown, a["data-value"] or "")

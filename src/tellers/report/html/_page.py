@@ -82,6 +82,9 @@ STYLE = """
 .tellers-report tbody th, .tellers-report tfoot th { font-weight: 400;
   white-space: nowrap; }
 .tellers-report td.num { text-align: right; white-space: nowrap; }
+.tellers-report table.stages tbody th, .tellers-report table.stages tfoot th,
+.tellers-report table.stages .name { position: sticky; left: 0; z-index: 1;
+  background: var(--paper); box-shadow: 1px 0 0 #d9d9d9; }
 .tellers-report td.transfer { color: var(--muted); }
 .tellers-report tr.elected th { font-weight: 700; }
 .tellers-report td.is-elected { font-weight: 700; }
@@ -91,7 +94,7 @@ STYLE = """
 .tellers-report tr.total th, .tellers-report tr.total td { border-top: 2px solid var(--ink); }
 .tellers-report tr.sub th { font-style: italic; }
 .tellers-report .stage-action { display: block; font-weight: 400; color: var(--muted);
-  font-size: .8rem; }
+  font-size: .8rem; white-space: normal; }
 .tellers-report .status { white-space: nowrap; }
 .tellers-report .charts { display: grid; gap: 1rem;
   grid-template-columns: repeat(auto-fill, minmax(27rem, 1fr)); }
@@ -120,6 +123,10 @@ STYLE = """
   .tellers-report { padding: .5rem; font-size: 15px; }
   .tellers-report h1 { font-size: 1.3rem; }
   .tellers-report .charts { grid-template-columns: 1fr; }
+  .tellers-report table.stages tbody th, .tellers-report table.stages tfoot th {
+    white-space: normal; min-width: 6.5rem; max-width: 8.5rem; }
+  .tellers-report dl.facts { grid-template-columns: 1fr; }
+  .tellers-report dl.facts dd { margin-bottom: .3rem; }
 }
 @page { size: A4 landscape; margin: 10mm; }
 @media print {
@@ -133,6 +140,8 @@ STYLE = """
   .tellers-report table.stages { break-after: page; page-break-after: always; }
   .tellers-report table.stages:last-of-type { break-after: auto; page-break-after: auto; }
   .tellers-report th, .tellers-report td { padding: .5mm 1.2mm; }
+  .tellers-report table.stages tbody th, .tellers-report table.stages tfoot th,
+  .tellers-report table.stages .name { position: static; box-shadow: none; }
   .tellers-report thead { display: table-header-group; }
   .tellers-report section.account { break-before: page; page-break-before: always; }
 }

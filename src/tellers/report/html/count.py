@@ -36,9 +36,11 @@ from .charts import bar_chart, flow_chart, legend, surname
 
 __all__ = ["Counted", "render_count", "render_count_fragment", "render_counts"]
 
-#: Stages per table block: a council's A4 landscape sheet runs to about this many before
-#: the columns become too narrow, and repeats the candidate column on the next block.
-STAGES_PER_BLOCK = 5
+#: A4 landscape inside 10 mm margins is 277 mm, about 1,047 CSS pixels; the print stylesheet
+#: sets tables at 8 pt, where a digit is about 5.8 px wide.  Blocks of stages are cut to fit.
+_PRINT_WIDTH = 1040.0
+_DIGIT = 5.8
+_MOST_STAGES = 6
 
 
 def _title(result: Result, election: Election | None) -> str:
@@ -58,6 +60,22 @@ def _stage_heading(result: Result, s: int) -> tuple[str, str]:
         return f"Stage {s}", "First preferences"
     who = ", ".join(surname(result.candidates[c]) for c in r.subjects)
     return f"Stage {s}", f"{r.action.value.capitalize()} {who}".rstrip()
+
+
+def _block_size(result: Result, election: Election | None) -> int:
+    """Return how many stages a table block holds so that it fits an A4 landscape sheet, as a
+    council's result sheet runs over several pages, repeating the candidate column."""
+    p = _shown(result)
+    widest = max(
+        len(fmt(v, p)) + 1 for r in result.rounds for v in (*r.tallies, *r.transfers, r.exhausted)
+    )
+    column = widest * _DIGIT + 10
+    names = max(
+        len(n) + (len(_party(election, i)) + 3 if _party(election, i) else 0)
+        for i, n in enumerate(result.candidates)
+    )
+    room = _PRINT_WIDTH - min(names, 40) * 6.5 - 10 - 100  # names, and the result column
+    return max(1, min(_MOST_STAGES, 1 + int((room - column) // (2 * column))))
 
 
 def _blocks(stages: int, size: int) -> list[list[int]]:
@@ -95,7 +113,7 @@ def _stage_table(result: Result, election: Election | None, stages: list[int], n
         head2.append(Cell("", header=False))
     # The second header row starts under "Candidate": an empty cell keeps the columns aligned
     # without a rowspan (axe and screen readers read simple two-row headers most reliably).
-    head2.insert(0, Cell("", header=False))
+    head2.insert(0, Cell("", header=False, classes="name"))
 
     body: list[TableRow] = []
     for i, name in enumerate(result.candidates):
@@ -347,7 +365,7 @@ def render_count_fragment(
         _facts(result, election, source_sha256, source_name),
         f"<h{sub}>Result sheet</h{sub}>",
     ]
-    out += [_stage_table(result, election, b, n) for b in _blocks(n, STAGES_PER_BLOCK)]
+    out += [_stage_table(result, election, b, n) for b in _blocks(n, _block_size(result, election))]
     ties = result.tiebreaks
     if ties:
         out.append(f"<h{sub + 1}>Ties and how they were broken</h{sub + 1}><ul>")
