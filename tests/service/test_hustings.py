@@ -610,3 +610,11 @@ def test_every_form_carries_a_csrf_token(h: Hustings) -> None:
         assert page.count('name="csrfmiddlewaretoken"') == forms, path
     strict = Client(enforce_csrf_checks=True)
     assert strict.post(h.url("sign-in/"), {"email": "member1@example.org"}).status_code == 403
+
+
+def test_the_election_page_links_the_hustings(h: Hustings) -> None:
+    manage = h.url("manage/")
+    page = login("olive").get(f"/manage/{h.election.pk}/").content.decode()
+    assert f'href="{h.url()}"' in page and f'href="{manage}"' in page
+    page = login("sam").get(f"/manage/{h.election.pk}/").content.decode()
+    assert f'href="{h.url()}"' in page and f'href="{manage}"' not in page
