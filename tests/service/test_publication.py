@@ -118,6 +118,14 @@ def test_the_whole_count_through_the_pages(make_election, officials, key_file):
 
     page = Client().get(_result_url(election)).content.decode()
     assert election.title in page and election.organisation.name in page
+    # The result sheet is tellers' own renderer (as `tellers count --format html`): the count in
+    # words, the flow of votes and a bar chart per stage, and the hand-counted figures exactly.
+    assert "The count in words" in page and "How the votes moved" in page
+    assert page.count("<svg") >= 3
+    ann = re.search(r'scope="row">Ann</th>(.*?)</tr>', page, re.S)
+    assert ann is not None
+    assert re.search(r'data-kind="total" data-stage="1"[^>]*data-value="2"', ann.group(1))
+    assert re.search(r'data-kind="total" data-stage="2"[^>]*data-value="3"', ann.group(1))
     assert "Turnout by section" in page
     # 5 of 5 voted online.
     assert re.search(r'<td class="num">5</td><td class="num">5</td><td class="num">0</td>', page)

@@ -1,9 +1,10 @@
 """The returning officer's close → count → sign off → publish pages, and the public results.
 
 Each view checks the role with :func:`~..elections.roles.require`, parses a form and calls one
-action of :mod:`.actions`; the count is the engine's, and the stage table here only lays out
-the engine's JSON.  Embargo (invariant 4): no public page exists for an election until it is
-published; the officials see the stage table only once the count has been made, after close.
+action of :mod:`.actions`; the count is the engine's, and its pages draw the stored JSON with
+the engine's own HTML renderer (:func:`result_sheet`).  Embargo (invariant 4): no public page
+exists for an election until it is published; the officials see the stage table only once the
+count has been made, after close.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from ...report.from_json import result_from_json
+from ...report.html import STYLE, render_count_fragment
 from ..audit.chain import verify
 from ..audit.models import AuditEntry
 from ..elections.models import Election, State
@@ -43,8 +47,8 @@ __all__ = [
     "index",
     "publish",
     "result",
+    "result_sheet",
     "signoff",
-    "stage_table",
 ]
 
 #: The files a visitor may download one by one, in the order the page lists them.
@@ -75,80 +79,50 @@ def _count_of(election: Election) -> Count | None:
     return Count.objects.filter(election=election).first()
 
 
-# -- The stage table: a layout of the engine's JSON, nothing computed ----------------------
+# -- The result sheet: the engine's renderer, drawn from the signed-off JSON -----------------
 
 
 @dataclass(frozen=True, slots=True)
-class Cell:
-    """One candidate's tally at one stage, with the transfer that brought it there."""
-
-    tally: str
-    transfer: str
-    mark: str
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One candidate's line in the stage table."""
-
-    name: str
-    cells: list[Cell]
-    outcome: str
-
-
-@dataclass(frozen=True, slots=True)
-class StageTable:
-    """The stage table of a result, ready for ``publication/_stage_table.html``."""
+class Sheet:
+    """A count as the pages show it: its facts, and tellers' HTML result sheet."""
 
     method: str
     seats: int
     quota: str | None
     valid: str
-    elected: list[str]
-    stages: list[dict[str, Any]]
-    rows: list[Row]
-    exhausted: list[str]
+    elected: list[dict[str, str]]
+    html: SafeString
 
 
-def _signed(value: str) -> str:
-    """Show a transfer with its sign, or nothing where nothing moved."""
-    if value.strip("0.-") == "":
-        return ""
-    return value if value.startswith("-") else f"+{value}"
+def result_sheet(result_json: str) -> Sheet:
+    """Draw the stored result (``tellers.report.json``'s schema) with tellers' HTML renderer.
 
-
-def stage_table(result_json: str) -> StageTable:
-    """Lay out the engine's result JSON (``tellers.report.json``'s schema) as a stage table."""
+    The page shows exactly what was counted and signed (the JSON whose digest is signed), read
+    back into a Result: the same stage table, account in words and charts as ``tellers count
+    --format html`` draws, nothing counted or laid out here.
+    """
     data = json.loads(result_json)
-    rounds = data["rounds"]
-    outcome: dict[str, str] = {}
-    rows = []
-    for name in data["candidates"]:
-        cells = []
-        for r in rounds:
-            mark = ""
-            if name in r["elected"]:
-                mark = "elected"
-                outcome.setdefault(name, f"Elected at stage {r['number']}")
-            elif name in r["excluded"]:
-                mark = "excluded"
-                outcome.setdefault(name, f"Excluded at stage {r['number']}")
-            cells.append(
-                Cell(r["tallies"].get(name, ""), _signed(r["transfers"].get(name, "0")), mark)
-            )
-        if name in data["elected"]:
-            outcome.setdefault(name, "Elected")
-        rows.append(Row(name, cells, outcome.get(name, "")))
-    return StageTable(
+    result = result_from_json(data)
+    elected = [
+        {"name": result.candidates[c], "outcome": f"Elected at stage {result.stage_of(c)}"}
+        for c in result.elected
+    ]
+    return Sheet(
         method=data["method"],
         seats=int(data["seats"]),
         quota=data.get("quota"),
         valid=data["valid"],
-        elected=list(data["elected"]),
-        stages=[{"number": r["number"], "note": r.get("note", "")} for r in rounds],
-        rows=rows,
-        exhausted=[r["exhausted"] for r in rounds],
+        elected=elected,
+        # The renderer escapes every name and note it is given.
+        html=mark_safe(render_count_fragment(result, heading_level=2, id_prefix="result")),
     )
+
+
+def _sheet_context(done: Count | None) -> dict[str, Any]:
+    """Return the template context of a count's result sheet (empty before the count)."""
+    if done is None:
+        return {"sheet": None, "report_style": ""}
+    return {"sheet": result_sheet(done.result_json), "report_style": mark_safe(STYLE)}
 
 
 # -- The returning officer's pages ------------------------------------------------------
@@ -237,7 +211,7 @@ def _count(request: HttpRequest, election_id: int) -> HttpResponse:
             "election": election,
             "form": form,
             "counted": done,
-            "table": stage_table(done.result_json) if done else None,
+            **_sheet_context(done),
             "can_count": election.state == State.CLOSED,
         },
     )
@@ -262,7 +236,7 @@ def signoff(request: HttpRequest, election_id: int) -> HttpResponse:
         {
             "counted": done,
             "digest": digest,
-            "table": stage_table(done.result_json) if done else None,
+            **_sheet_context(done),
             "role": Role(role).label,
             "signoffs": SignOff.objects.filter(election=election).select_related("user"),
             "scrutineer_signs": election.scrutineer_signs,
@@ -364,7 +338,7 @@ def result(request: HttpRequest, org_slug: str, election_slug: str) -> HttpRespo
         {
             "election": election,
             "publication": pub,
-            "table": stage_table(done.result_json),
+            **_sheet_context(done),
             "turnout": turnout,
             "downloads": downloads,
             "receipt_form": receipt_form,
