@@ -53,7 +53,11 @@ def test_a_member_asks_a_moderator_publishes_a_candidate_answers(
     # The member asks for a link, opens it, and writes a question beside the policy.
     member = browser.new_context(viewport={"width": 390, "height": 844})
     page = member.new_page()
+    page.goto(f"{base}/")
+    assert "Members: sign in" in page.inner_text("main")
+    _axe(page, "hustings page before signing in")
     page.goto(f"{base}/sign-in/")
+    _axe(page, "sign in")
     page.get_by_label("Your e-mail address").fill("member1@example.org")
     mail.outbox.clear()
     page.get_by_role("button", name="E-mail me a sign-in link").click()
@@ -91,6 +95,20 @@ def test_a_member_asks_a_moderator_publishes_a_candidate_answers(
     q.refresh_from_db()
     assert q.status == Status.APPROVED
     moderator.close()
+
+    # The organiser's set-up pages.
+    org = browser.new_context(viewport={"width": 390, "height": 844})
+    opage = org.new_page()
+    opage.goto(f"{live_server.url}/accounts/login/?next=/hustings/{election.pk}/manage/")
+    opage.get_by_label("Username").fill("olive")
+    opage.get_by_label("Password").fill("olive")
+    opage.get_by_role("button", name="Sign in").click()
+    opage.wait_for_url(f"{base}/manage/")
+    _axe(opage, "set up the hustings")
+    opage.get_by_role("link", name="Edit the policy").click()
+    opage.wait_for_url(f"{base}/manage/policy/")
+    _axe(opage, "edit the policy")
+    org.close()
 
     # The candidate opens their answer link and answers.
     candidate = browser.new_context()
@@ -135,3 +153,29 @@ def test_a_member_asks_a_moderator_publishes_a_candidate_answers(
     opage.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 10_000
     other.close()
+
+
+def test_asking_works_without_javascript(
+    browser: Any,  # noqa: F811
+    live_server: Any,
+    make_election: Any,
+) -> None:
+    election = make_election(members=2)
+    made = actions.request_sign_in(election, "member0@example.org")
+    assert made is not None
+    base = f"{live_server.url}/hustings/{election.pk}"
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{base}/link/{made[1]}/")
+    page.wait_for_url(f"{base}/")
+    page.get_by_role("link", name="Ask a question").click()
+    page.get_by_label("Your question").fill("x" * 501)
+    page.get_by_role("button", name="Send to the moderators").click()
+    assert "at most 500 characters" in page.inner_text(".field .errors")
+    assert page.get_by_label("Your question").get_attribute("aria-invalid") == "true"
+    page.get_by_label("Your question").fill("Will meetings be held on weekends?")
+    page.get_by_role("button", name="Send to the moderators").click()
+    page.wait_for_url(f"{base}/mine/")
+    assert "Will meetings be held on weekends?" in page.inner_text("main")
+    assert Question.objects.get().author.email == "member0@example.org"
+    context.close()
