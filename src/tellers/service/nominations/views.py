@@ -144,6 +144,7 @@ def _tracker_context(request: HttpRequest, org_slug: str, election_slug: str) ->
         if contest.closed_at
         else [],
         "office": engine.rulebook(election).offices[election.office].name,
+        "refresh": int(getattr(settings, "TELLERS_TRACKER_REFRESH_SECONDS", 60)),
     }
 
 

@@ -1,4 +1,4 @@
-// Re-read the tracker's body every minute; without this script the page is the same, and
+// Re-read the tracker's body every data-every seconds (a minute unless set); without this script the page is the same, and
 // its Refresh link does the job.
 (function () {
   "use strict";
@@ -13,5 +13,6 @@
       if (html !== null) { box.innerHTML = html; }
     }).catch(function () {});
   }
-  window.setInterval(refresh, 60000);
+  var every = parseInt(box.getAttribute("data-every"), 10) || 60;
+  window.setInterval(refresh, every * 1000);
 }());
