@@ -220,6 +220,9 @@ def test_only_the_organiser_edits_the_policy(h: Hustings) -> None:
         assert login(who).post(h.url("manage/policy/"), {"text": "x"}).status_code == 403
     with pytest.raises(ServiceError, match="at least one reason"):
         actions.edit_policy(h.officials["organiser"], h.election, reasons="  ")
+    with pytest.raises(ServiceError, match="at least 1"):
+        actions.edit_policy(h.officials["organiser"], h.election, answer_max_chars=0)
+    assert actions.policy_for(h.election).answer_max_chars == 1500
 
 
 def test_a_question_over_the_length_limit_is_refused(h: Hustings) -> None:

@@ -130,6 +130,9 @@ def edit_policy(user: User, election: Election, **fields: Any) -> Policy:
             if getattr(policy, name) != value:
                 setattr(policy, name, value)
                 changed[name] = value
+        for name in ("question_max_chars", "answer_max_chars", "questions_per_day"):
+            if getattr(policy, name) < 1:
+                raise ServiceError("Every limit in the policy must be at least 1.")
         if not policy.reason_list():
             raise ServiceError("The policy needs at least one reason a question may be rejected.")
         policy.save()
