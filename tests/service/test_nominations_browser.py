@@ -117,3 +117,24 @@ def test_tracker_without_javascript_and_screenshots(browser, live_server, leader
     assert width <= 375, f"the tracker scrolls sideways on a phone ({width}px)"
     page.screenshot(path=str(SCREENSHOTS / "tracker-phone.png"), full_page=False)
     phone.close()
+
+
+def test_organiser_and_member_pages_pass_axe(browser, live_server, leader_2020, officials):
+    election = leader_2020
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/?next=/nominations/manage/{election.pk}/")
+    page.fill("#id_username", "olive")
+    page.fill("#id_password", "olive")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/nominations/manage/{election.pk}/")
+    page.locator("details").evaluate_all("els => els.forEach(e => e.open = true)")
+    _axe(page, "organiser's nominations page")
+    # The member's page, through a link the organiser issued.
+    _, token = actions.issue_pass(officials["organiser"], election, number("Nandy"))
+    member = browser.new_context().new_page()
+    member.goto(f"{live_server.url}/nominations/link/{token}/")
+    member.wait_for_url("**/nominations/me/")
+    assert token not in member.url
+    _axe(member, "member's nominations page")
+    context.close()
