@@ -42,6 +42,7 @@ class OutputFormat(enum.StrEnum):
     JSON = "json"
     CSV = "csv"
     HTML = "html"
+    PDF = "pdf"
     RCTAB_JSON = "rctab-json"
 
 
@@ -50,13 +51,17 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_atomically(path: Path, text: str | bytes) -> None:
     """Write ``text`` to ``path`` via a temporary file, so a failure leaves nothing behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as b:
+                b.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -132,6 +137,18 @@ def count(
         text = "\n".join(to_csv(r) for r in results)
     elif output is OutputFormat.HTML:
         text = _html_report(files, results, input_format)
+    elif output is OutputFormat.PDF:
+        from .report.html.pdf import to_pdf
+
+        try:
+            data = to_pdf(_html_report(files, results, input_format))
+        except TellersError as e:
+            raise _fail(str(e)) from None
+        if out is None:
+            sys.stdout.buffer.write(data)
+        else:
+            _write_atomically(out, data)
+        return
     elif output is OutputFormat.RCTAB_JSON:
         try:
             text = _rctab_summaries(files, results, input_format)

@@ -273,3 +273,29 @@ def test_cli_writes_the_html_report(shared_data: Path, tmp_path: Path) -> None:
     assert page.startswith("<!DOCTYPE html>")
     assert hashlib.sha256(ward.read_bytes()).hexdigest() in page
     assert re.search(r"Result sheet, stages 1 to \d+ of 13", page)
+
+
+def test_pdf_is_an_a4_landscape_result_sheet(rendered: dict[str, Rendered], tmp_path: Path) -> None:
+    """``--format pdf``: WeasyPrint lays the print sheet out on A4 landscape pages, with no
+    browser, and the CLI writes it."""
+    weasyprint = pytest.importorskip("weasyprint")
+    from tellers.report.html.pdf import to_pdf
+
+    r = rendered["scottish"]
+    document = weasyprint.HTML(string=r.html).render()
+    # A4 is 297 x 210 mm; WeasyPrint measures pages in CSS pixels (96 an inch).
+    mm = 96 / 25.4
+    for p in document.pages:
+        assert (round(p.width / mm), round(p.height / mm)) == (297, 210)
+    assert 2 <= len(document.pages) <= 8
+    assert to_pdf(r.html).startswith(b"%PDF-")
+
+
+def test_cli_writes_a_pdf(shared_data: Path, tmp_path: Path) -> None:
+    """``tellers count FILE --format pdf --out result.pdf`` writes a PDF."""
+    pytest.importorskip("weasyprint")
+    out = tmp_path / "result.pdf"
+    ward = str(shared_data / CITY_CENTRE)
+    run = CliRunner().invoke(app, ["count", ward, "--format", "pdf", "--out", str(out)])
+    assert run.exit_code == 0, run.output
+    assert out.read_bytes().startswith(b"%PDF-")

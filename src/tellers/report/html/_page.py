@@ -76,6 +76,7 @@ STYLE = """
 .tellers-report caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 .tellers-report th, .tellers-report td { padding: .2rem .45rem; border-bottom: 1px solid #d9d9d9;
   vertical-align: top; }
+.tellers-report thead td { border-bottom: 2px solid var(--ink); }
 .tellers-report thead th { border-bottom: 2px solid var(--ink); text-align: right;
   font-weight: 600; white-space: nowrap; vertical-align: bottom; }
 .tellers-report thead th.name, .tellers-report tbody th { text-align: left; }
@@ -134,11 +135,10 @@ STYLE = """
   .tellers-report h1 { font-size: 14pt; }
   .tellers-report h2 { font-size: 11pt; margin-top: 6mm; }
   .tellers-report .screen-only, .tellers-report .charts, .tellers-report .flow { display: none; }
-  .tellers-report .scroll { overflow: visible; }
+  .tellers-report .scroll { overflow: visible; break-inside: avoid; page-break-inside: avoid; }
   .tellers-report table { font-size: 8pt; width: 100%; page-break-inside: avoid;
     break-inside: avoid; }
-  .tellers-report table.stages { break-after: page; page-break-after: always; }
-  .tellers-report table.stages:last-of-type { break-after: auto; page-break-after: auto; }
+  .tellers-report .stage-action { font-size: 7pt; }
   .tellers-report th, .tellers-report td { padding: .5mm 1.2mm; }
   .tellers-report table.stages tbody th, .tellers-report table.stages tfoot th,
   .tellers-report table.stages .name { position: static; box-shadow: none; }
