@@ -468,3 +468,20 @@ def test_every_role_on_every_page(officials, monkeypatch):
     page = client("organiser").get(f"{base}/").content.decode()
     forms = page.count('<form method="post"')
     assert forms > 5 and page.count('name="csrfmiddlewaretoken"') == forms
+
+
+def test_nominations_link_token_kept_out_of_logs_and_database(officials, monkeypatch):
+    from django.core import mail
+
+    from tellers.service.logging import redact
+    from tellers.service.nominations.models import Pass
+
+    election = leader(officials, monkeypatch, ["Ann Able"])
+    link_for(client("organiser"), election, "Ann Able")
+    token = mail.outbox[0].body.split("/nominations/link/")[1].split("/")[0]
+    assert len(token) >= 43
+    line = f'"GET /nominations/link/{token}/ HTTP/1.1" 303'
+    assert token not in redact(line) and "/nominations/link/[redacted]/" in redact(line)
+    stored = Pass.objects.get()
+    assert token not in stored.token_hash
+    assert not AuditEntry.objects.filter(details__icontains=token).exists()

@@ -18,11 +18,14 @@ REDACTED = "[redacted]"
 _TOKEN_PATH = re.compile(r"/vote/(?!(?:ballot|review|receipt)/)[^/\s?#\"']+")
 # Hustings links (a member's sign-in, a candidate's answer link) carry tokens too.
 _HUSTINGS_PATH = re.compile(r"(/hustings/\d+/(?:link|answer)/)[^/\s?#\"']+")
+# A member's nominations link too.
+_NOMINATIONS_PATH = re.compile(r"(/nominations/link/)[^/\s?#\"']+")
 
 
 def redact(text: str) -> str:
     """Return ``text`` with the token of every voting (or hustings) link replaced."""
     text = _HUSTINGS_PATH.sub(rf"\g<1>{REDACTED}", text)
+    text = _NOMINATIONS_PATH.sub(rf"\g<1>{REDACTED}", text)
     return _TOKEN_PATH.sub(f"/vote/{REDACTED}", text)
 
 
