@@ -91,6 +91,30 @@ def serve(
     call_command("runserver", address, use_reloader=False)
 
 
+def _shown(path: Path) -> Path:
+    """Return ``path`` relative to the working directory where it lies inside it."""
+    cwd = Path.cwd()
+    return path.relative_to(cwd) if path.is_absolute() and path.is_relative_to(cwd) else path
+
+
+def _invoked_as() -> str:
+    """Return how the user ran ``tellers`` (``.venv/bin/tellers`` from scripts/demo)."""
+    import os
+    import shlex
+    import shutil
+    import sys
+
+    path = Path(sys.argv[0])
+    if path.name != "tellers" or not path.parent.name:
+        return "tellers"
+    if path.is_absolute() and path.is_relative_to(Path.cwd()):
+        path = path.relative_to(Path.cwd())
+    on_path = shutil.which("tellers")
+    if on_path and Path(on_path).resolve() == path.resolve():
+        return "tellers"
+    return shlex.quote(os.fspath(path))
+
+
 def demo(
     members: Annotated[
         int, typer.Option(min=10, max=100_000, help="Members on the synthetic roll.")
@@ -118,11 +142,13 @@ def demo(
     from django.core.management import call_command
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from .demo import run_demo
+    from .demo import SEED, DemoError, run_demo
+    from .errors import ServiceError
 
-    out = Console(highlight=False, soft_wrap=True)
+    # No markup: paths and names are printed as they are, brackets and all.
+    out = Console(highlight=False, soft_wrap=True, markup=False)
     call_command("migrate", verbosity=0)
-    data = Path(settings.DATA_DIR)
+    data = _shown(Path(settings.DATA_DIR))
     _err.print(f"database: {settings.DATABASES['default']['NAME']}")
     with Progress(
         "[progress.description]{task.description}",
@@ -137,35 +163,41 @@ def demo(
         def step(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        result = run_demo(members=members, out_dir=data / "demo-results", progress=step)
+        try:
+            result = run_demo(members=members, out_dir=data / "demo-results", progress=step)
+        except (ServiceError, DemoError) as e:
+            raise _fail(f"the demo stopped: {e}", 1) from None
+    out.print("Demo Labour Party: Deputy Leader", style="bold", end="")
     out.print(
-        f"[bold]Demo Labour Party: Deputy Leader[/] — {result.members} members on the roll "
+        f" — {result.members} members on the roll "
         f"({len(result.rejected)} rows rejected by the roll report: "
         + "; ".join(result.rejected)
         + f"), {result.voted} voted through the ballot pages.\n"
     )
     print(result.result_text)
-    out.print("[bold]Published files[/]")
+    out.print("Published files", style="bold")
     for name, path in result.files.items():
-        out.print(f"  {name:<13} {path}")
+        out.print(f"  {name:<13} {_shown(path)}")
     if result.problems:
         for p in result.problems:
             _err.print(f"[bold red]problem:[/] {p}")
         raise typer.Exit(1)
-    zip_path = result.files["bundle.zip"]
-    serve_cmd = "tellers serve" if data_dir is None else f"TELLERS_DATA_DIR={data} tellers serve"
+    zip_path = _shown(result.files["bundle.zip"])
+    me = _invoked_as()
+    env = "" if data_dir is None else f"TELLERS_DATA_DIR={data} "
+    serve_cmd = f"{env}{me} serve"
     out.print(
         f"\nThe bundle verifies: a fresh count of its ballots gives the published result, and"
         f" every voter's receipt is in it. Check it yourself:\n"
-        f"  tellers verify-result {zip_path}\n"
-        f"  tellers count {result.files['ballots.blt']} --method av\n"
-        f"  tellers audit verify\n\n"
+        f"  {me} verify-result {zip_path}\n"
+        f"  {me} count {_shown(result.files['ballots.blt'])} --method av --seed {SEED}\n"
+        f"  {env}{me} audit verify\n\n"
         f"To open this election in the service:\n"
         f"  {serve_cmd}    then visit http://127.0.0.1:8000/results/"
         f"{result.organisation_slug}/{result.election_slug}/\n"
         f"  sign in at http://127.0.0.1:8000/manage/ as organiser, returning-officer or "
         f"scrutineer, password {result.logins['organiser']}\n"
-        f"The returning officer's key file is {result.key_file} (passphrase "
+        f"The returning officer's key file is {_shown(result.key_file)} (passphrase "
         f"{result.passphrase}); a real one stays off the server."
     )
 

@@ -39,7 +39,7 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-__all__ = ["DemoResult", "run_demo"]
+__all__ = ["SEED", "DemoError", "DemoResult", "run_demo"]
 
 #: The real candidates behind the reconstruction's surnames, in the BLT file's order.
 FULL_NAMES = {
@@ -53,6 +53,8 @@ _FIRST = "Aisha Ben Cara Dev Ella Finn Gita Hugo Iris Jack Kofi Lena Mo Nia Owen
 _LAST = "Ahmed Brown Davies Evans Hughes Jones Khan Lewis Morgan Patel Roberts Smith Taylor Walsh"
 #: Each section's share of the roll (the 2020 electorate was mostly members).
 _SECTIONS = (0.80, 0.15, 0.05)
+#: The seed for any tie decided by lot, published in the result (small demos do tie).
+SEED = 2020
 #: The share of members who vote (2020's deputy turnout was about 63%; a demo can be keener).
 TURNOUT = 0.75
 
@@ -117,17 +119,23 @@ def _vote(base: str, token: str, fields: dict[str, str]) -> str:
     """Be one voter: open the link, mark the paper, review, cast; return the receipt code."""
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
 
+    def fetch(path: str, body: bytes | None = None) -> tuple[str, str]:
+        try:
+            with opener.open(base + path, data=body, timeout=60) as r:
+                return r.geturl(), r.read().decode()
+        except OSError as e:  # urllib's errors, a refused connection or a timeout
+            shown = "/vote/<token>/" if token in path else path
+            raise DemoError(f"{'POST' if body else 'GET'} {shown}: {e}") from None
+
     def get(path: str) -> tuple[str, str]:
-        with opener.open(base + path, timeout=60) as r:
-            return r.geturl(), r.read().decode()
+        return fetch(path)
 
     def post(path: str, data: dict[str, str], page: str) -> tuple[str, str]:
         m = _CSRF.search(page)
         if m is None:
             raise DemoError(f"no CSRF token on {path}")
         body = urllib.parse.urlencode({"csrfmiddlewaretoken": m.group(1), **data}).encode()
-        with opener.open(base + path, data=body, timeout=60) as r:
-            return r.geturl(), r.read().decode()
+        return fetch(path, body)
 
     url, page = get(f"/vote/{token}/")
     if not url.endswith("/vote/ballot/"):
@@ -296,7 +304,7 @@ def run_demo(
     publication.close_ballot(officer, election)
     election.refresh_from_db()
     key = read_key_file(key_path.read_bytes(), passphrase)
-    count = publication.count_election(officer, election, key, seed=2020)
+    count = publication.count_election(officer, election, key, seed=SEED)
     election.refresh_from_db()
     publication.sign_off(officer, election)
     election.refresh_from_db()
