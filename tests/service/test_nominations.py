@@ -157,7 +157,7 @@ def test_withdrawn_candidate_leaves_the_tracker_and_the_ballot(officials, monkey
         "Bob Baker",
     ]
     # After the close, before the ballot: Bob withdraws and leaves the paper too.
-    baker = link_for_closed(election, "Bob Baker")
+    baker = link_for(org, election, "Bob Baker")
     assert messages_of(baker.post("/nominations/me/withdraw/", follow=True)) == [
         "You have withdrawn."
     ]
@@ -166,24 +166,6 @@ def test_withdrawn_candidate_leaves_the_tracker_and_the_ballot(officials, monkey
     assert ballot == ["Ann Able"] and "Bob Baker" not in shown
     assert sorted(withdrawn) == ["Bob Baker", "Cy Cole"]
     assert AuditEntry.objects.filter(action="withdraw candidacy").count() == 2
-
-
-def link_for_closed(election: Any, name: str) -> Client:
-    """A member's link issued while nominations were open still signs them in afterwards."""
-    from tellers.service.nominations import actions
-
-    entry = election.roll.get(membership_number=number(name))
-    token = "closed-" + name.replace(" ", "-")
-    from tellers.service.nominations.models import Pass
-
-    Pass.objects.create(entry=entry, token_hash=actions.pass_hash(token), issued_at=_now())
-    c = Client()
-    assert c.get(f"/nominations/link/{token}/").status_code == 303
-    return c
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def test_person_not_on_the_roll_refused_everywhere(officials, monkeypatch):
@@ -354,7 +336,7 @@ def _trigger(officials: Any, branches: list[bool], affiliates: list[bool]) -> tu
         msgs = unit(election, name, body, officer, purpose="trigger")
         assert msgs == [f"{name} registered."]
         u = election.units.get(name=name)
-        c = link_for_closed(election, officer)
+        c = link_for(org, election, officer)
         r = c.post(
             f"/nominations/me/units/{u.pk}/trigger/",
             {"decision": "for" if yes else "against", "meeting": "branch meeting"},

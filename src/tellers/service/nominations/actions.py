@@ -223,12 +223,22 @@ def _pass_hash(token: str) -> str:
 def issue_pass(user: User, election: Election, membership_number: str) -> tuple[RollEntry, str]:
     """Give a member a nominations link (replacing any earlier one); return the raw token.
 
-    The token leaves only in the e-mail the caller sends; a keyed hash is kept.
+    Links go out for a trigger ballot, while nominations are open, and after they close until
+    the ballot opens (so a candidate can still withdraw).  The token leaves only in the e-mail
+    the caller sends; a keyed hash is kept.
     """
     require(user, election, Role.ORGANISER)
     with transaction.atomic():
         election = _locked(election)
-        _open_contest(election, "issue a nominations link")
+        before_ballot = election.state in (State.DRAFT, State.NOMINATIONS, State.SCHEDULED)
+        has_work = (
+            Contest.objects.filter(election=election).exists()
+            or TriggerBallot.objects.filter(election=election, decided_at__isnull=True).exists()
+        )
+        if not (before_ballot and has_work):
+            raise WrongState(
+                "Nominations links are for a trigger ballot or nominations, before the ballot."
+            )
         entry = on_roll(election, membership_number)
         token = tokens.new_token()
         Pass.objects.update_or_create(

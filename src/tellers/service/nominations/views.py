@@ -395,6 +395,8 @@ def manage(request: HttpRequest, election_id: int) -> HttpResponse:
             "is_organiser": Role.ORGANISER in roles,
             "can_attest": bool({Role.ORGANISER, Role.RETURNING_OFFICER} & set(roles)),
             "can_open": election.state == State.DRAFT and contest is None,
+            "can_issue": election.state in (State.DRAFT, State.NOMINATIONS, State.SCHEDULED)
+            and (contest is not None or (tb is not None and tb.decided_at is None)),
             "candidacies": Candidacy.objects.filter(election=election).select_related("entry"),
             "units": Unit.objects.filter(election=election).select_related("officer"),
             "events": Event.objects.filter(election=election).select_related("unit"),
