@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import html
+import itertools
 import json
 import re
 from decimal import ROUND_HALF_UP, Decimal
@@ -299,3 +300,44 @@ def test_cli_writes_a_pdf(shared_data: Path, tmp_path: Path) -> None:
     run = CliRunner().invoke(app, ["count", ward, "--format", "pdf", "--out", str(out)])
     assert run.exit_code == 0, run.output
     assert out.read_bytes().startswith(b"%PDF-")
+
+
+def test_ties_are_said_in_words() -> None:
+    """A tie broken by lot and one broken by an earlier stage are said in words, in the list of
+    ties and at the stage they decided, with the seed."""
+    import tellers
+
+    # Bob and Cat tie on 2 at stage 1 (lot); then Ann and Bob tie on 4 at stage 2 and the
+    # earlier stage (Ann 4, Bob 2) decides.
+    election = tellers.Election.from_orders(
+        ["Ann", "Bob", "Cat", "Dan"], [([0], 4), ([1, 0], 2), ([2, 1], 2), ([3], 3)], seats=1
+    )
+    result = tellers.count(election, "av", seed=7)
+    page = html.unescape(re.sub(r"<[^>]+>", "", render_count(result, election)))
+    lot = "Tie (exclusion) between Bob, Cat: Cat by lot (seed 7)"
+    earlier = "Tie (exclusion) between Ann, Bob: Bob by stage 1"
+    assert page.count(lot) == 2 and page.count(earlier) == 2
+    assert "Stage 2. Cat was excluded" in page
+    assert "Seed for lots7" in page
+
+
+def test_flow_labels_never_collide(rendered: dict[str, Rendered]) -> None:
+    """Portland 2015 (16 candidates, 14 rounds): each lane's label sits at least a line below
+    the one above, inside the drawing."""
+    page = rendered["rctab"].html
+    flow = page[page.index('<section class="flow">') :]
+    flow = flow[flow.index("<figure>") :]
+    flow = flow[: flow.index("</svg>")]
+    labels = [
+        (float(x), float(y), text)
+        for x, y, text in re.findall(
+            r'<text x="([\d.]+)" y="([\d.]+)" text-anchor="end">([^<]*)</text>', flow
+        )
+        if text != "Stage"
+    ]
+    assert len(labels) == 16 + 1  # the candidates and the non-transferable lane
+    ys = sorted(y for _, y, _ in labels)
+    assert min(b - a for a, b in itertools.pairwise(ys)) >= 14
+    stage_numbers = re.findall(r'y="20.0" text-anchor="middle">(\d+)</text>', flow)
+    assert stage_numbers == [str(s) for s in range(1, 15)]
+    assert {t for _, _, t in labels} >= set(rendered["rctab"].result.candidates[:3])

@@ -53,6 +53,21 @@ def _clip(name: str, limit: int) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "\u2026"
 
 
+def _text_width(text: str) -> float:
+    """Return roughly how wide ``text`` is at 12 px in a sans-serif face (capitals are wider;
+    names in capitals are common on ballot papers)."""
+    return sum(8.3 if c.isupper() else 6.7 for c in text)
+
+
+def _fit(text: str, width: float) -> str:
+    """Return ``text``, cut with an ellipsis to fit ``width`` pixels at 12 px."""
+    if _text_width(text) <= width:
+        return text
+    while text and _text_width(text + "\u2026") > width:
+        text = text[:-1]
+    return text + "\u2026"
+
+
 def _hatch(pid: str) -> str:
     return (
         f'<pattern id="{pid}" width="6" height="6" patternUnits="userSpaceOnUse" '
@@ -197,9 +212,10 @@ def flow_chart(result: Result, *, places: int, id_prefix: str = "t") -> str:
     rounds = result.rounds
     lanes = _lanes(result)
     stages = len(rounds)
-    # About 7 px a character at 12 px: wide enough for the longest name, within reason.
-    longest = max((len(lane.label) for lane in lanes), default=10)
-    label_w = float(min(max(longest, 12), 32) * 7 + 16)
+    # Wide enough for the longest name, within reason; longer names are cut with an ellipsis
+    # (the full name is in the stage table).
+    label_w = min(max(max((_text_width(lane.label) for lane in lanes), default=80.0), 80.0), 250.0)
+    label_w = float(round(label_w + 16))
     right_w = 150.0
     node_w = 12.0
     col = 84.0 if stages <= 12 else 62.0
@@ -303,7 +319,7 @@ def flow_chart(result: Result, *, places: int, id_prefix: str = "t") -> str:
         ty = ys[j] + 11
         parts.append(
             f'<text x="{label_w - 10}" y="{ty:.1f}" text-anchor="end">'
-            f"{esc(_clip(lane.label, 32))}</text>"
+            f"{esc(_fit(lane.label, label_w - 14))}</text>"
         )
         end = lane.values[-1]
         if lane.candidate is not None:
