@@ -72,6 +72,13 @@ def test_the_chain_of_a_whole_election_verifies_and_tampering_is_named(
     assert {b.seq for b in breaks} == {chain[5].seq}
     assert any(f"expected entry #{chain[4].seq}" in b.problem for b in breaks)
 
+    # An entry slipped in between two others: a copy of a real one, renumbered and re-hashed
+    # as a forger without the chain's history would have to.
+    inserted_entry = copy.deepcopy(chain[3])
+    inserted_entry.details = {"inserted": True}
+    inserted = [*chain[:4], inserted_entry, *chain[4:]]
+    assert verify(inserted), "an inserted entry went unnoticed"
+
     swapped = [*chain[:2], chain[3], chain[2], *chain[4:]]
     assert {b.seq for b in verify(swapped)} >= {chain[2].seq, chain[3].seq}
 

@@ -130,6 +130,14 @@ def test_nine_ballots_by_hand(make_election, officials, key_file, tmp_path):
     # Even with SHA256SUMS recomputed, the recount no longer gives the published result.
     problems = verify_bundle(_rezip(_resummed(forged), tmp_path / "forged2.zip"))
     assert any(p.startswith("result.json: differs") for p in problems), problems
+    # A ballot added, and one removed, sums recomputed: the recount no longer gives the result.
+    header_end = next(k for k, ln in enumerate(lines) if ln.startswith("1 "))
+    added = [*lines[:header_end], "1 1 0", *lines[header_end:]]
+    removed = lines[:header_end] + lines[header_end + 1 :]
+    for changed in (added, removed):
+        forged = {**files, "ballots.blt": ("\n".join(changed) + "\n").encode()}
+        problems = verify_bundle(_rezip(_resummed(forged), tmp_path / "changed.zip"))
+        assert any(p.startswith("result.json: differs") for p in problems), problems
     # A receipt removed from the list, sums recomputed: the list no longer matches the ballots.
     short = {**files, "receipts.txt": "\n".join(sorted(receipts)[1:]).encode() + b"\n"}
     problems = verify_bundle(_rezip(_resummed(short), tmp_path / "short.zip"))
