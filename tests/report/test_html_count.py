@@ -25,7 +25,15 @@ from tellers.model import Result
 from tellers.report import to_json_dict
 from tellers.report.html import STYLE, render_count, render_count_fragment
 
-from ._html_cases import CASES, CITY_CENTRE, PORTLAND, Rendered, read_figures, render_case
+from ._html_cases import (
+    CASES,
+    CITY_CENTRE,
+    LEITH_WALK,
+    PORTLAND,
+    Rendered,
+    read_figures,
+    render_case,
+)
 
 SHOWN_AT_MOST = 9  # the stage table's limit (report.text.MAX_SHOWN)
 
@@ -341,3 +349,21 @@ def test_flow_labels_never_collide(rendered: dict[str, Rendered]) -> None:
     stage_numbers = re.findall(r'y="20.0" text-anchor="middle">(\d+)</text>', flow)
     assert stage_numbers == [str(s) for s in range(1, 15)]
     assert {t for _, _, t in labels} >= set(rendered["rctab"].result.candidates[:3])
+
+
+def test_cli_puts_several_files_on_one_page(shared_data: Path, tmp_path: Path) -> None:
+    """Several files: one page, a section per file with its own SHA-256, no id twice."""
+    import hashlib
+
+    wards = [shared_data / CITY_CENTRE, shared_data / LEITH_WALK]
+    out = tmp_path / "two.html"
+    run = CliRunner().invoke(
+        app, ["count", *map(str, wards), "--format", "html", "--out", str(out)]
+    )
+    assert run.exit_code == 0, run.output
+    page = out.read_text(encoding="utf-8")
+    assert page.count('<section class="tellers-report" id="count-') == 2
+    for ward in wards:
+        assert hashlib.sha256(ward.read_bytes()).hexdigest() in page
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))

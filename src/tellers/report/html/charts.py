@@ -32,7 +32,7 @@ NON_TRANSFERABLE = "#7a7a7a"
 QUOTA = "#b00020"
 
 _ROW = 20
-_BAR_LABEL = 130
+_BAR_LABEL = 150
 _BAR_WIDTH = 200
 _VALUE = 105
 
@@ -47,10 +47,6 @@ def surname(name: str) -> str:
         return name.split(",", 1)[0].strip() or name
     words = name.split()
     return words[-1] if words else name
-
-
-def _clip(name: str, limit: int) -> str:
-    return name if len(name) <= limit else name[: limit - 1] + "\u2026"
 
 
 def _text_width(text: str) -> float:
@@ -119,12 +115,21 @@ def bar_chart(result: Result, stage: int, *, places: int, id_prefix: str = "t") 
         f'<desc id="{uid}-desc">The same figures are in the stage table, stage {stage}.</desc>',
         f"<defs>{_hatch(hatch)}</defs>",
     ]
+    # The quota line goes under the bars and figures, so the figures' halo covers it.
+    if result.quota is not None and scale:
+        qx = _BAR_LABEL + float(result.quota) * scale
+        parts.append(
+            f'<line x1="{qx:.2f}" y1="{top - 4}" x2="{qx:.2f}" y2="{height - 4}" '
+            f'stroke="{QUOTA}" stroke-width="1.5" stroke-dasharray="4 3"/>'
+            f'<text x="{qx:.2f}" y="{top - 8}" text-anchor="middle">'
+            f"quota {esc(fmt(result.quota, places))}</text>"
+        )
     for i, name in enumerate(result.candidates):
         y = top + i * _ROW
         v = r.tallies[i]
         state = _state(result, i, stage)
         w = float(v) * scale
-        label = _clip(name, 19)
+        label = _fit(name, _BAR_LABEL - 10)
         parts.append(
             f'<text x="{_BAR_LABEL - 6}" y="{y + 14}" text-anchor="end">{esc(label)}</text>'
         )
@@ -137,14 +142,10 @@ def bar_chart(result: Result, stage: int, *, places: int, id_prefix: str = "t") 
         shown = fmt(v, places) + (" \u2713" if state == "elected" else "")
         if state == "excluded" and v == 0:
             shown = "excluded"
-        parts.append(f'<text x="{_BAR_LABEL + w + 4:.2f}" y="{y + 14}">{esc(shown)}</text>')
-    if result.quota is not None and scale:
-        qx = _BAR_LABEL + float(result.quota) * scale
+        # A white halo keeps the figure legible where the quota line runs behind it.
         parts.append(
-            f'<line x1="{qx:.2f}" y1="{top - 4}" x2="{qx:.2f}" y2="{height - 4}" '
-            f'stroke="{QUOTA}" stroke-width="1.5" stroke-dasharray="4 3"/>'
-            f'<text x="{qx:.2f}" y="{top - 8}" text-anchor="middle">'
-            f"quota {esc(fmt(result.quota, places))}</text>"
+            f'<text x="{_BAR_LABEL + w + 4:.2f}" y="{y + 14}" paint-order="stroke" '
+            f'stroke="#ffffff" stroke-width="3">{esc(shown)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
