@@ -467,3 +467,47 @@ def test_nominations_link_token_kept_out_of_logs_and_database(officials, monkeyp
     stored = Pass.objects.get()
     assert token not in stored.token_hash
     assert not AuditEntry.objects.filter(details__icontains=token).exists()
+
+
+def _png(size: tuple[int, int] = (8, 8)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_photo_with_alt_text(officials, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    election = leader(officials, monkeypatch, ["Ann Able"])
+    declare(election, "Ann Able")
+    ann = link_for(client("organiser"), election, "Ann Able")
+
+    def upload(data: bytes, alt: str, name: str = "me.png") -> list[str]:
+        f = SimpleUploadedFile(name, data, content_type="image/png")
+        return messages_of(
+            ann.post("/nominations/me/photo/", {"photo": f, "alt": alt}, follow=True)
+        )
+
+    assert upload(_png(), "") == ["Describe the photo: This field is required."]
+    assert upload(b"<script>alert(1)</script>", "Ann") == [
+        "The photo is not a JPEG or PNG image that can be read."
+    ]
+    assert upload(b"\x89PNG" + b"0" * (1024 * 1024), "Ann") == ["The photo is larger than 1024 KB."]
+    assert upload(_png((4001, 4001)), "Ann") == [
+        "The photo has too many pixels (at most 4000 by 4000)."
+    ]
+    data = _png()
+    assert upload(data, "Ann Able <in red>") == ["Photo saved."]
+    page = client(None).get(f"/nominations/{election.organisation.slug}/{election.slug}/")
+    html = page.content.decode()
+    assert 'alt="Ann Able &lt;in red&gt;"' in html
+    cand = election.candidacies.get()
+    r = client(None).get(
+        f"/nominations/{election.organisation.slug}/{election.slug}/photos/{cand.pk}/"
+    )
+    assert r.status_code == 200 and r["Content-Type"] == "image/png" and r.content == data
+    assert AuditEntry.objects.filter(action="set photo").count() == 1

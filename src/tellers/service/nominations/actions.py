@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -56,6 +57,7 @@ __all__ = [
     "record_tally",
     "record_trigger_vote",
     "register_unit",
+    "set_photo",
     "set_up_trigger",
     "update_statement",
     "withdraw",
@@ -341,6 +343,55 @@ def update_statement(actor: Actor, candidacy: Candidacy, statement: str) -> None
             raise Refused(f"{candidacy.name} has withdrawn.")
         Candidacy.objects.filter(pk=candidacy.pk).update(statement=statement)
         _audit(actor, role, "change statement", election, candidate=candidacy.name)
+
+
+#: The largest photo accepted, and the largest picture it may decode to.
+MAX_PHOTO_BYTES = 1024 * 1024
+MAX_PHOTO_PIXELS = 4000 * 4000
+_PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
+
+
+def _photo_type(data: bytes) -> str:
+    """Return the photo's content type, decoding it to be sure it is a JPEG or PNG image."""
+    from PIL import Image, UnidentifiedImageError
+
+    if len(data) > MAX_PHOTO_BYTES:
+        raise Refused(f"The photo is larger than {MAX_PHOTO_BYTES // 1024} KB.")
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            kind = img.format or ""
+            width, height = img.size
+            img.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise Refused("The photo is not a JPEG or PNG image that can be read.") from None
+    if kind not in _PHOTO_TYPES:
+        raise Refused(f"The photo must be a JPEG or PNG image, not {kind or 'this kind'}.")
+    if width * height > MAX_PHOTO_PIXELS:
+        raise Refused("The photo has too many pixels (at most 4000 by 4000).")
+    return _PHOTO_TYPES[kind]
+
+
+def set_photo(actor: Actor, candidacy: Candidacy, data: bytes, alt: str) -> None:
+    """Give a candidacy its photo, with the text that describes it (both required)."""
+    election = candidacy.election
+    role = _as_candidate_or_organiser(actor, election, candidacy.entry)
+    alt = " ".join(alt.split())
+    if not alt:
+        raise Refused("Describe the photo for those who cannot see it (its alt text).")
+    kind = _photo_type(data)
+    with transaction.atomic():
+        election = _locked(election)
+        _open_contest(election, "change a photo")
+        Candidacy.objects.filter(pk=candidacy.pk).update(photo=data, photo_type=kind, photo_alt=alt)
+        _audit(
+            actor,
+            role,
+            "set photo",
+            election,
+            candidate=candidacy.name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            alt=alt,
+        )
 
 
 def withdraw(actor: Actor, candidacy: Candidacy) -> None:

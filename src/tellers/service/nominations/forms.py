@@ -21,6 +21,7 @@ __all__ = [
     "NominateForm",
     "OpenForm",
     "PassForm",
+    "PhotoForm",
     "StatementForm",
     "TallyForm",
     "TriggerForm",
@@ -112,6 +113,17 @@ class StatementForm(Described):
     def __init__(self, words: int, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["statement"] = _statement(words)
+
+
+class PhotoForm(Described):
+    """A candidate's photo and its description."""
+
+    photo = forms.FileField(help_text="A JPEG or PNG image, at most 1 MB.")
+    alt = forms.CharField(
+        max_length=300,
+        label="Describe the photo",
+        help_text="Read out to those who cannot see it, e.g. 'Ann Able smiling, in a blue coat'.",
+    )
 
 
 def _candidate_choices(cands: Sequence[Candidacy]) -> list[tuple[str, str]]:

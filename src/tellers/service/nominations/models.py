@@ -55,6 +55,12 @@ class Candidacy(models.Model):
     attributes = models.JSONField(default=dict)
     declared_on = models.DateField()
     withdrawn_on = models.DateField(null=True, blank=True)
+    #: An optional photo (JPEG or PNG, checked by decoding it), kept in the database and
+    #: served by the tracker's own view; its type is what the decoder found, not what the
+    #: browser said.  ``photo_alt`` describes it for those who cannot see it.
+    photo = models.BinaryField(null=True, blank=True)
+    photo_type = models.CharField(max_length=20, blank=True)
+    photo_alt = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["name"]

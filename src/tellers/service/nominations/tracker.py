@@ -67,6 +67,8 @@ class TrackerCandidate:
     explanation: str
     statement: str
     stages: list[TrackerStage]
+    photo_id: int | None = None
+    photo_alt: str = ""
 
 
 def _num(x: int | Fraction | None) -> str:
@@ -116,7 +118,10 @@ def _nominators(contest: Contest, name: str, bodies: set[str]) -> list[str]:
     return out
 
 
-def _candidate(contest: Contest, c: CandidateReport, statement: str) -> TrackerCandidate:
+def _candidate(
+    contest: Contest, c: CandidateReport, about: tuple[str, int, str, str] | None
+) -> TrackerCandidate:
+    statement, pk, photo_type, alt = about or ("", 0, "", "")
     today = clock.today()
     book = engine.rulebook(contest.election)
     stages = []
@@ -160,6 +165,8 @@ def _candidate(contest: Contest, c: CandidateReport, statement: str) -> TrackerC
         explanation=c.explanation,
         statement=statement,
         stages=stages,
+        photo_id=pk if photo_type else None,
+        photo_alt=alt,
     )
 
 
@@ -167,12 +174,15 @@ def build(contest: Contest) -> tuple[Report, list[TrackerCandidate], list[Candid
     """Return the engine's report, the standing candidates laid out, and those withdrawn."""
     rep = engine.report(contest)
     election = contest.election
-    statements = dict(Candidacy.objects.filter(election=election).values_list("name", "statement"))
+    about = {
+        name: (statement, pk, kind, alt)
+        for name, statement, pk, kind, alt in Candidacy.objects.filter(
+            election=election
+        ).values_list("name", "statement", "pk", "photo_type", "photo_alt")
+    }
     mine = [c for c in rep.candidates if c.office == election.office]
     standing = [
-        _candidate(contest, c, statements.get(c.name, ""))
-        for c in mine
-        if c.status is not Status.WITHDRAWN
+        _candidate(contest, c, about.get(c.name)) for c in mine if c.status is not Status.WITHDRAWN
     ]
     withdrawn = [c for c in mine if c.status is Status.WITHDRAWN]
     return rep, standing, withdrawn

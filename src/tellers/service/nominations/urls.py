@@ -12,6 +12,7 @@ urlpatterns = [
     path("me/declare/", views.member_declare, name="member_declare"),
     path("me/statement/", views.member_statement, name="member_statement"),
     path("me/withdraw/", views.member_withdraw, name="member_withdraw"),
+    path("me/photo/", views.member_photo, name="member_photo"),
     path("me/units/<int:unit_id>/nominate/", views.member_nominate, name="member_nominate"),
     path("me/units/<int:unit_id>/trigger/", views.member_trigger, name="member_trigger"),
     path("manage/<int:election_id>/", views.manage, name="manage"),
@@ -36,5 +37,10 @@ urlpatterns = [
         "<slug:org_slug>/<slug:election_slug>/fragment/",
         views.track_fragment,
         name="track_fragment",
+    ),
+    path(
+        "<slug:org_slug>/<slug:election_slug>/photos/<int:candidacy_id>/",
+        views.photo,
+        name="photo",
     ),
 ]

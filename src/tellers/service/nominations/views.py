@@ -40,6 +40,7 @@ from .forms import (
     NominateForm,
     OpenForm,
     PassForm,
+    PhotoForm,
     StatementForm,
     TallyForm,
     TriggerForm,
@@ -222,6 +223,7 @@ def member(request: HttpRequest) -> HttpResponse:
             "contest": contest,
             "is_open": is_open,
             "candidacy": candidacy,
+            "photo_form": PhotoForm(auto_id="ph_%s"),
             "statement_form": StatementForm(
                 words,
                 auto_id="st_%s",
@@ -281,6 +283,39 @@ def member_statement(request: HttpRequest) -> HttpResponse:
     else:
         _form_errors(request, form)
     return _see_other("nominations:member")
+
+
+@require_POST
+def member_photo(request: HttpRequest) -> HttpResponse:
+    """Set the member's photo and its description."""
+    entry = _member_or_403(request)
+    candidacy = get_object_or_404(Candidacy, election_id=entry.election_id, entry=entry)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        f = form.cleaned_data["photo"]
+        data = f.read(actions.MAX_PHOTO_BYTES + 1)
+        _act(
+            request,
+            lambda: actions.set_photo(entry, candidacy, data, form.cleaned_data["alt"]),
+            "Photo saved.",
+        )
+    else:
+        _form_errors(request, form)
+    return _see_other("nominations:member")
+
+
+def photo(
+    request: HttpRequest, org_slug: str, election_slug: str, candidacy_id: int
+) -> HttpResponse:
+    """A candidate's photo, to whoever may see the tracker."""
+    context = _tracker_context(request, org_slug, election_slug)
+    candidacy = get_object_or_404(
+        Candidacy, pk=candidacy_id, election=context["election"], photo__isnull=False
+    )
+    response = HttpResponse(bytes(candidacy.photo or b""), content_type=candidacy.photo_type)
+    response["Cache-Control"] = "no-cache"
+    response["Content-Disposition"] = "inline"
+    return response
 
 
 @require_POST
