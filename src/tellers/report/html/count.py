@@ -25,6 +25,7 @@ places, thousands separated), and carried exactly as the JSON report writes it i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -336,7 +337,8 @@ def _account(result: Result) -> tuple[list[str], str]:
             said.append(tie_words(result, t) + ".")
         items.append(
             f'<li value="{r.number}"><strong>Stage {r.number}.</strong> '
-            + esc(" ".join(said))
+            # A name ending in a full stop ("Jr.") ends a sentence once, not twice.
+            + esc(re.sub(r"\.\.(?=\s|$)", ".", " ".join(said)))
             + "</li>"
         )
     elected = [f"{names[c]} (stage {result.stage_of(c)})" for c in result.elected]
