@@ -12,10 +12,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-__all__ = ["audit_app", "key_app", "register"]
+__all__ = ["audit_app", "key_app", "register", "report_app"]
 
 key_app = typer.Typer(no_args_is_help=True, help="The returning officer's election key.")
 audit_app = typer.Typer(no_args_is_help=True, help="The service's hash-chained audit log.")
+report_app = typer.Typer(no_args_is_help=True, help="Reports on an election in the service.")
 
 _err = Console(stderr=True, highlight=False)
 
@@ -76,6 +77,33 @@ def audit_verify() -> None:
             _err.print(f"[bold red]entry #{b.seq}:[/] {b.problem}")
         raise typer.Exit(1)
     print(f"audit chain intact: {n} entries")
+
+
+@report_app.command("scrutineer")
+def report_scrutineer(
+    election: Annotated[
+        str, typer.Argument(help="The election: ORGANISATION/ELECTION (its slugs) or its number.")
+    ],
+) -> None:
+    """Print the scrutineer's report (TULRCA 1992 s.52): papers, returns, count, statement."""
+    _django()
+    from .elections.models import Election
+    from .scrutiny.report import render_text, scrutineer_report
+
+    query = Election.objects.select_related("organisation")
+    org, _, slug = election.partition("/")
+    found = (
+        query.filter(pk=int(election)).first()
+        if election.isdigit()
+        else query.filter(organisation__slug=org, slug=slug).first()
+    )
+    if found is None:
+        known = ", ".join(f"{e.organisation.slug}/{e.slug}" for e in query.order_by("pk")[:10])
+        raise _fail(
+            f"no election {election!r} in this database"
+            + (f" (it has {known})" if known else " (it has none)")
+        )
+    print(render_text(scrutineer_report(found)), end="")
 
 
 def serve(
@@ -225,4 +253,5 @@ def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
     app.add_typer(key_app, name="key")
     app.add_typer(audit_app, name="audit")
+    app.add_typer(report_app, name="report")
     app.command("verify-result")(verify_result)

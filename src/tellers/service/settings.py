@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "tellers.service.publication",
     "tellers.service.nominations",
     "tellers.service.hustings",
+    "tellers.service.scrutiny",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("manage/", include("tellers.service.elections.urls")),
     path("vote/", include("tellers.service.ballots.urls")),
     path("manage/<int:election_id>/papers/", include("tellers.service.ballots.paper_urls")),
+    path("manage/<int:election_id>/scrutiny/", include("tellers.service.scrutiny.urls")),
     path("results/", include("tellers.service.publication.urls")),
     path("nominations/", include("tellers.service.nominations.urls")),
     path("hustings/", include("tellers.service.hustings.urls")),
