@@ -430,6 +430,8 @@ def test_every_role_on_every_page(officials, monkeypatch):
         want = {None: 403, "outsider": 403}.get(who, 200)
         assert code == want, (who, code)
     assert _status(None, "get", track + "fragment/") == 403
+    assert _status(None, "get", track + f"photos/{cand.pk}/") == 403
+    assert _status("scrutineer", "get", track + f"photos/{cand.pk}/") == 404  # none given
     member = link_for(client("organiser"), election, "Ann Able")
     assert member.get(track).status_code == 200
     assert member.get(track + "fragment/").status_code == 200

@@ -112,7 +112,8 @@ def _standing(election: Election) -> list[Candidacy]:
 # The tracker -----------------------------------------------------------------------------
 
 
-def _tracker_context(request: HttpRequest, org_slug: str, election_slug: str) -> dict[str, Any]:
+def _tracked(request: HttpRequest, org_slug: str, election_slug: str) -> Contest:
+    """Return the contest whose tracker ``request`` may see, or refuse (404 or 403)."""
     election = get_object_or_404(
         Election.objects.select_related("organisation"),
         organisation__slug=org_slug,
@@ -129,6 +130,12 @@ def _tracker_context(request: HttpRequest, org_slug: str, election_slug: str) ->
             or (member is not None and member.election_id == election.pk)
         ):
             raise PermissionDenied("This election's tracker is open to its members only.")
+    return contest
+
+
+def _tracker_context(request: HttpRequest, org_slug: str, election_slug: str) -> dict[str, Any]:
+    contest = _tracked(request, org_slug, election_slug)
+    election = contest.election
     report, standing, withdrawn = tracker.build(contest)
     stages = engine.rulebook(election).stages_for(election.office, contest.occasion)
     last = max((s.closes for s in stages if s.closes), default=None)
@@ -308,9 +315,9 @@ def photo(
     request: HttpRequest, org_slug: str, election_slug: str, candidacy_id: int
 ) -> HttpResponse:
     """A candidate's photo, to whoever may see the tracker."""
-    context = _tracker_context(request, org_slug, election_slug)
+    contest = _tracked(request, org_slug, election_slug)
     candidacy = get_object_or_404(
-        Candidacy, pk=candidacy_id, election=context["election"], photo__isnull=False
+        Candidacy, pk=candidacy_id, election=contest.election, photo__isnull=False
     )
     response = HttpResponse(bytes(candidacy.photo or b""), content_type=candidacy.photo_type)
     response["Cache-Control"] = "no-cache"
