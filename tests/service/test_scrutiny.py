@@ -1,4 +1,4 @@
-"""The scrutineer's report: its figures are what happened, and only the scrutineer makes the statement.
+"""The scrutineer's report: its figures are what happened; only the scrutineer makes a statement.
 
 The expected figures are the acts this test performs (five members, one reissued link, one
 paper ballot issued and returned blank, three ballots cast online), not anything the report
@@ -89,7 +89,8 @@ def test_before_the_close_no_count_is_reported(make_election, officials) -> None
 def test_only_the_scrutineer_states_once_counted_and_reasons_are_required(
     make_election, officials, key_file
 ) -> None:
-    sam, rita, olive = officials["scrutineer"], officials["returning_officer"], officials["organiser"]
+    sam, rita = officials["scrutineer"], officials["returning_officer"]
+    olive = officials["organiser"]
     early = make_election(members=2)
     with pytest.raises(WrongState):
         scrutiny.make_statement(
@@ -126,7 +127,8 @@ def test_only_the_scrutineer_states_once_counted_and_reasons_are_required(
 
 def test_complaints_and_inspections(make_election, officials) -> None:
     election = make_election(members=2)
-    sam, rita, olive = officials["scrutineer"], officials["returning_officer"], officials["organiser"]
+    sam, rita = officials["scrutineer"], officials["returning_officer"]
+    olive = officials["organiser"]
     scrutiny.record_complaint(
         rita, election, received=dt.date(2026, 12, 1), summary="No link arrived", outcome="Sent"
     )
