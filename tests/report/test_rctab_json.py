@@ -77,8 +77,11 @@ def rcvis_problems(doc: dict[str, Any]) -> list[str]:
     empty or ``YYYY-MM-DD``, rounds numbered from 1, tallies and transfers as unsigned decimal
     strings, each tallyResult naming exactly one elected or eliminated candidate with a
     ``transfers`` map, every name known from the first round, transfers only to candidates in
-    the next round's tally, none in the last round, nobody elected or eliminated twice, and an
-    eliminated candidate absent from every later tally.
+    the next round's tally, no transfer and no elimination in the last round, nobody elected or
+    eliminated twice, and an eliminated candidate absent from every later tally.  (Checked
+    once by hand against rcvis itself: its ``make_graph_with_file`` loaded every summary these
+    tests write, and every one of nine rules on 60 Scottish wards; of RCTab's own 54 summaries
+    it refused only stop_tabulation_early_test's, for its last-round elimination.)
     """
     out: list[str] = []
     config = doc.get("config")
@@ -121,6 +124,8 @@ def rcvis_problems(doc: dict[str, Any]) -> list[str]:
             seen.add(who)
             if last and t["transfers"]:
                 out.append(f"round {i + 1}: transfers in the last round")
+            if last and kinds[0] == "eliminated":
+                out.append(f"round {i + 1}: an elimination in the last round")
             for target, v in t["transfers"].items():
                 if not isinstance(v, str) or not _DECIMAL.match(v):
                     out.append(f"round {i + 1}: transfer {target}={v!r}")
@@ -160,6 +165,10 @@ def test_rctab_cases_round_by_round(case: str, shared_data: Path) -> None:
         for a, b in zip(ours["results"], theirs["results"], strict=True):
             assert a["round"] == b["round"]
             assert _dec(a["tally"]) == _dec(b["tally"]), f"round {a['round']} tally"
+            if b is theirs["results"][-1]:
+                # RCTab lists an elimination in its last round when it stops early; rcvis cannot
+                # load such a file, and ours leaves the candidate as not elected.
+                b = {**b, "tallyResults": [t for t in b["tallyResults"] if "elected" in t]}
             assert _entries(a) == _entries(b), f"round {a['round']} decisions"
             if len(b["tallyResults"]) <= 1:
                 got = [_dec(t["transfers"]) for t in a["tallyResults"]]
@@ -195,7 +204,9 @@ def test_park_board_surplus_round_exact(shared_data: Path) -> None:
     }
 
 
-@pytest.mark.parametrize("method", ["scottish-stv", "ers97", "wigm", "meek", "av", "fptp"])
+@pytest.mark.parametrize(
+    "method", ["scottish-stv", "ers97", "wigm", "meek", "warren", "av", "fptp", "ranked-pairs"]
+)
 def test_other_rules_import_into_rcvis(method: str, shared_data: Path) -> None:
     """Counts by rules RCTab does not have give documents rcvis can import, tallies exact."""
     ward = shared_data / "scotland" / "2022-dat" / "Aberdeen" / "10_Midstocket-Rosemount.dat"

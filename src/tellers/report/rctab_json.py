@@ -10,9 +10,10 @@ tellers' :class:`~tellers.model.Result` records a stage's transfers as each cand
 change, with ``subjects`` naming whose votes moved; so the mapping is:
 
 - an exclusion's flows are the stage that empties the candidate's pile; its ``eliminated`` entry
-  sits in the round before that stage (a candidate excluded at the last stage with no transfer,
-  as when RCTab stops early or Meek declares the rest defeated, is listed in the last round
-  with no transfers, as RCTab writes it);
+  sits in the round before that stage.  A candidate excluded at the end with votes still in
+  hand (RCTab stopping early, Meek declaring the rest defeated) has no entry: there is no next
+  round, and rcvis refuses a file with an elimination in its last round (RCTab itself writes
+  one when it stops early, and rcvis cannot load that file);
 - an elected candidate's entry sits in the round before their surplus moves (the round they
   were elected, unless the rule deferred the surplus), otherwise in the round they were elected;
 - where one stage moves several candidates' votes together (bulk exclusion, Meek's surpluses)
@@ -81,6 +82,11 @@ def _placements(result: Result) -> tuple[dict[int, int], list[list[dict[str, Any
                     flows = _flows(result, empty) if _first_subject(empty, c) else {}
                 elif empty is not None and len(rounds) > 1:
                     gone[c] = 2  # no votes from the start: shown once, at round one
+                else:
+                    # Excluded at the end with votes still in hand (the count stopped, or
+                    # Meek's last defeats): no later round, and rcvis refuses an elimination
+                    # in the last round, so the candidate simply ends as not elected.
+                    continue
                 entries[at - 1].append({"eliminated": name, "transfers": flows})
             else:
                 surplus = next(
