@@ -282,3 +282,16 @@ def test_rcvis_check_finds_what_rcvis_rejects() -> None:
     broken = json.loads(json.dumps(good))
     broken["results"][0]["tally"]["A"] = "-5"
     assert rcvis_problems(broken)
+
+
+def test_cli_rctab_json_lines_for_several_files(shared_data: Path) -> None:
+    """Several files: one summary per line, in file order, each naming its own contest."""
+    wards = sorted((shared_data / "scotland" / "2022-dat" / "Aberdeen").glob("*.dat"))[:2]
+    run = CliRunner().invoke(app, ["count", *map(str, wards), "--format", "rctab-json"])
+    assert run.exit_code == 0, run.output
+    lines = run.output.splitlines()
+    assert len(lines) == 2
+    for line, ward in zip(lines, wards, strict=True):
+        doc = json.loads(line)
+        assert doc == to_rctab_dict(REGISTRY.get("scottish-stv").count(read(ward)))
+        assert rcvis_problems(doc) == []
