@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tellers.cli import app
-from tellers.compare import compare
+from tellers.compare import Comparison, compare
 from tellers.formats import read
 from tellers.model import Election
 from tellers.report.html.compare import heat_class, render_comparison_html
@@ -166,3 +166,14 @@ def test_cli_compare_html(shared_data: Path) -> None:
     assert run.exit_code == 0, run.output
     assert run.output.startswith("<!DOCTYPE html>")
     assert "Pairwise: papers ranking the row candidate above the column candidate" in run.output
+
+
+def test_a_rule_that_could_not_count_says_why() -> None:
+    e = Election.from_orders(["A", "B"], [((0, 1), 2), ((1,), 1)])
+    ok = compare(e, ["av"])
+    broken = Comparison(e, (*ok.results, ("wigm", None, "needs <seats>")), ok.pairwise, "A", "B")
+    cells = _parse(render_comparison_html(broken)).cells
+    texts = [t for _, t in cells]
+    assert "Not counted: needs <seats>" in texts  # shown, and escaped in the markup
+    # The rule that failed has no column in the side-by-side grid.
+    assert [a.get("data-method") for a, _ in cells if a.get("data-method")] == ["av", "av"]
