@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "tellers.service.nominations",
     "tellers.service.hustings",
     "tellers.service.scrutiny",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -89,7 +90,50 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its own response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (django-axes): five failures for one username from one address lock
+# that pair out for an hour; a success clears the count.  Keyed on the pair, so a guesser
+# cannot lock a returning officer out from elsewhere on the night of the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = _env_bool("TELLERS_LOGIN_THROTTLE", default=True)
+AXES_FAILURE_LIMIT = int(os.environ.get("TELLERS_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind the proxy the client's address is the last hop the proxy adds.
+AXES_IPWARE_PROXY_COUNT = 1 if _env_bool("TELLERS_BEHIND_PROXY", False) else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    if _env_bool("TELLERS_BEHIND_PROXY", False)
+    else ["REMOTE_ADDR"]
+)
+
+# Content-Security-Policy on every response (django-csp): scripts only from this site
+# (every script is a file: no inline script, no eval), no plugins, no framing, forms post
+# only here.  Inline styles are allowed because the result sheet's SVG charts carry style
+# attributes and the embedded report brings its own <style>; a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 ROOT_URLCONF = "tellers.service.urls"
 WSGI_APPLICATION = "tellers.service.wsgi.application"
