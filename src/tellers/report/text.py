@@ -56,6 +56,10 @@ def summary(result: Result) -> Text:
     if p < result.places:
         t.append(f" (figures shown to {p} places; the JSON has all {result.places})")
     t.append(".\n")
+    if result.rejected:
+        papers = sum((n for _, n in result.rejected), Decimal(0))
+        why = "; ".join(f"{w} {_fmt(n, 0)}" for w, n in result.rejected)
+        t.append(f"Rejected papers {_fmt(papers, 0)} ({why}).\n")
     elected = [f"{result.candidates[c]} (stage {result.stage_of(c)})" for c in result.elected]
     t.append("Elected: ", style="bold")
     t.append(", ".join(elected) or "nobody", style="bold green")
@@ -106,7 +110,7 @@ def stage_table(result: Result, stages: Sequence[int]) -> Table:
         table.add_column("Result", no_wrap=True)
 
     for i, name in enumerate(result.candidates):
-        row: list[RenderableType] = [name]
+        row: list[RenderableType] = [Text(name)]  # a name is text, never markup
         out_stage = result.stage_of(i)
         outcome = result.outcome_of(i)
         for s in stages:
@@ -221,10 +225,13 @@ def render_comparison(comparison: Comparison, *, width: int = 120, color: bool =
     table.add_column("Stages", justify="right")
     for name, result, error in comparison.results:
         if result is None:
-            table.add_row(name, "", Text(error, style="red"), "")
+            table.add_row(Text(name), "", Text(error, style="red"), "")
         else:
             table.add_row(
-                name, str(result.seats), ", ".join(result.elected_names), str(len(result.rounds))
+                Text(name),
+                str(result.seats),
+                Text(", ".join(result.elected_names)),
+                str(len(result.rounds)),
             )
     parts.append(table)
     if comparison.pairwise is not None:
@@ -245,7 +252,7 @@ def render_comparison(comparison: Comparison, *, width: int = 120, color: bool =
                 )
                 for j, v in enumerate(row)
             ]
-            m.add_row(f"{i + 1}. {names[i]}", *cells)
+            m.add_row(Text(f"{i + 1}. {names[i]}"), *cells)
         parts.append(m)
         verdict = Text()
         verdict.append("Condorcet winner: ", style="bold")
