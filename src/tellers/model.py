@@ -265,6 +265,9 @@ class Result:
     title: str = ""
     seed: int | None = None
     places: int = 0
+    #: Papers in the election that were not counted, by reason (``(reason, papers)`` pairs in
+    #: a fixed order); empty when every paper counted.  ``valid`` plus these is every paper.
+    rejected: tuple[tuple[str, Decimal], ...] = ()
 
     @property
     def elected(self) -> tuple[CandidateIndex, ...]:

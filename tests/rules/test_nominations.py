@@ -226,3 +226,24 @@ def test_bad_csv_names_file_and_line(tmp_path: Path, text: str, line: int, probl
     assert info.value.line == line
     assert info.value.path == str(p)
     assert problem in info.value.problem
+
+
+def test_a_tally_larger_than_its_body_is_rejected() -> None:
+    """Issue 15: 10**26 nominations from a PLP of 10 cannot be; it is rejected, not [met]."""
+    b = book()
+    rej = b.record(
+        Nomination("Ann", "tally", "plp_eplp", "leader", D(2020, 1, 8), count=10**26, tally=True)
+    )
+    assert rej is not None and "10 " in rej.reason and "more than" in rej.reason
+    assert (
+        b.record(
+            Nomination("Ann", "tally", "plp_eplp", "leader", D(2020, 1, 8), count=10, tally=True)
+        )
+        is None
+    )
+
+
+def test_a_body_of_no_members_is_refused() -> None:
+    """Issue 15: a nominating body of size 0 cannot nominate anyone."""
+    with pytest.raises(InputError, match="at least 1"):
+        NominationBook(load("labour-leader-2020"), sizes={"plp_eplp": 0, "clp": 40})

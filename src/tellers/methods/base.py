@@ -2,14 +2,42 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Protocol
 
+import numpy as np
+
+from .._arrays import MULTI, PAD, SKIP, held_arrays
 from .._types import Preferences
-from ..errors import ConfigurationError
+from ..errors import ConfigurationError, InputError
+from ..limits import MAX_PAPERS
 from ..model import Election, Result
 
-__all__ = ["CountFunction", "MethodInfo", "Registry", "resolve_seats", "strict_preferences"]
+__all__ = [
+    "REJECTION_REASONS",
+    "CountFunction",
+    "MethodInfo",
+    "Registry",
+    "check_countable",
+    "check_papers",
+    "rejected_papers",
+    "resolve_seats",
+    "strict_preferences",
+]
+
+#: Why a paper has no first preference a count can use, in the order reports list them.  These
+#: are the statutory reading's (:meth:`tellers.Ballot.preferences`): preferences stop at a rank
+#: left blank or marked for more than one candidate; withdrawn candidates are passed over.
+NO_MARK = "no preference marked"
+BLANK_FIRST = "first preference left blank"
+MULTI_FIRST = "first preference marked for more than one candidate"
+ONLY_WITHDRAWN = "only withdrawn candidates marked"
+REJECTION_REASONS = (NO_MARK, BLANK_FIRST, MULTI_FIRST, ONLY_WITHDRAWN)
+#: The reason given when a method reads papers otherwise (RCTab's overvote and skipped-rank
+#: rules, first past the post's first rank only) and the statutory reasons do not add up.
+OTHER = "no usable first preference under this method's rules"
 
 
 class CountFunction(Protocol):
@@ -38,7 +66,12 @@ class Registry:
     _by_name: dict[str, MethodInfo] = field(default_factory=dict)
 
     def add(self, info: MethodInfo) -> None:
-        """Register a method under its name and aliases."""
+        """Register a method under its name and aliases.
+
+        The registered count refuses what no rule can count (see :func:`check_countable`) and
+        adds the papers it did not count, by reason, to its result.
+        """
+        info = replace(info, count=_guarded(info.count, single=info.single_winner))
         for key in (info.name, *info.aliases):
             if key in self._by_name:
                 raise ValueError(f"method name {key!r} registered twice")
@@ -61,6 +94,124 @@ class Registry:
         """Return each registered method once, sorted by name."""
         seen = {m.name: m for m in self._by_name.values()}
         return [seen[k] for k in sorted(seen)]
+
+
+def _guarded(count: CountFunction, *, single: bool) -> CountFunction:
+    @functools.wraps(count)
+    def guarded(election: Election, *, seats: int | None = None, seed: int = 0) -> Result:
+        check_countable(election, seats, single=single)
+        result = count(election, seats=seats, seed=seed)
+        if not result.valid:
+            raise InputError(_nothing_valid(election))
+        unused = election.total_weight - result.valid
+        if unused > 0:
+            result = replace(result, rejected=rejected_papers(election, unused))
+        return result
+
+    return guarded
+
+
+def check_countable(election: Election, seats: int | None, *, single: bool = False) -> None:
+    """Refuse an election no rule can count: no seats, nobody standing, too few, no papers.
+
+    A returning officer does not fill a seat by lot from an empty box, nor declare more seats
+    filled than there are candidates; an election where as many candidates stand as there are
+    seats is counted (each rule then elects them all, and says so).
+    """
+    n = seats if seats is not None else (1 if single else election.seats or 1)
+    if n < 1:
+        raise ConfigurationError(f"seats must be at least 1, not {n}")
+    standing = len(election.candidates) - len(election.withdrawn)
+    if standing == 0:
+        raise ConfigurationError("no candidates to count: all are withdrawn")
+    if n > standing:
+        raise ConfigurationError(
+            f"{n} seats but only {standing} continuing candidates: "
+            "an election cannot fill more seats than candidates stand"
+        )
+    papers = election.total_weight
+    if papers == 0:
+        raise InputError("no valid ballot papers: the election has no papers to count")
+    check_papers(papers)
+
+
+def check_papers(papers: int) -> None:
+    """Refuse more papers than a count holds exactly (:data:`tellers.limits.MAX_PAPERS`)."""
+    if papers > MAX_PAPERS:
+        raise InputError(
+            f"{papers:,} ballot papers: more than the {MAX_PAPERS:,} (2**63 - 1) "
+            "a count holds exactly"
+        )
+
+
+def _nothing_valid(election: Election) -> str:
+    reasons = rejected_papers(election, election.total_weight)
+    said = "; ".join(f"{why}: {papers:,}" for why, papers in reasons)
+    total = election.total_weight
+    return f"no valid ballot papers: none of the {total:,} papers can be counted ({said})"
+
+
+def rejected_papers(election: Election, unused: int | Decimal) -> tuple[tuple[str, Decimal], ...]:
+    """Return the papers with no usable first preference, by reason, adding up to ``unused``.
+
+    The reasons are the statutory reading's; where the method read papers otherwise and they
+    do not add up to what it left uncounted, the difference is given as :data:`OTHER`.
+    """
+    arrays = held_arrays(election)
+    withdrawn = election.withdrawn
+    counts = dict.fromkeys(REJECTION_REASONS, 0)
+    if arrays is not None:
+        _classify_arrays(arrays.marks, arrays.weights, withdrawn, counts)
+    else:
+        for b in election.ballots:
+            if b.weight:
+                why = _why_rejected(b.ranking, withdrawn)
+                if why is not None:
+                    counts[why] += b.weight
+    out = [(why, Decimal(n)) for why, n in counts.items() if n]
+    found = sum(counts.values())
+    if found != unused:
+        out = [(OTHER, Decimal(unused))]
+    return tuple(out)
+
+
+def _why_rejected(ranking: tuple[tuple[int, ...], ...], withdrawn: frozenset[int]) -> str | None:
+    """Return why a paper has no usable first preference, or None if it has one."""
+    if not any(ranking):
+        return NO_MARK
+    for rank in ranking:
+        if not rank:
+            return BLANK_FIRST
+        if len(rank) > 1:
+            return MULTI_FIRST
+        if rank[0] not in withdrawn:
+            return None
+    return ONLY_WITHDRAWN
+
+
+def _classify_arrays(
+    marks: np.ndarray, weights: np.ndarray, withdrawn: frozenset[int], counts: dict[str, int]
+) -> None:
+    """:func:`_why_rejected` over ballot arrays, row by row in numpy."""
+    if not marks.shape[0]:
+        return
+    if marks.shape[1] == 0:
+        counts[NO_MARK] += int(weights.sum(dtype=object))
+        return
+    passed = np.isin(marks, list(withdrawn)) if withdrawn else np.zeros(marks.shape, bool)
+    # The first column that is not a withdrawn candidate decides; PAD if there is none.
+    padded = np.concatenate([marks, np.full((marks.shape[0], 1), PAD, marks.dtype)], axis=1)
+    passed = np.concatenate([passed, np.zeros((marks.shape[0], 1), bool)], axis=1)
+    first = padded[np.arange(marks.shape[0]), np.argmax(~passed, axis=1)]
+    marked = ((marks >= 0) | (marks == MULTI)).any(axis=1)
+    for why, rows in (
+        (NO_MARK, ~marked),
+        (BLANK_FIRST, marked & (first == SKIP)),
+        (MULTI_FIRST, marked & (first == MULTI)),
+        (ONLY_WITHDRAWN, marked & (first == PAD)),
+    ):
+        if rows.any():
+            counts[why] += int(weights[rows].sum(dtype=object))
 
 
 def resolve_seats(election: Election, seats: int | None, *, single: bool = False) -> int:

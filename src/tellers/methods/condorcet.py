@@ -87,7 +87,7 @@ number of papers that rank at least one standing candidate.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple, TypedDict
@@ -100,7 +100,7 @@ from .._types import CandidateIndex
 from ..errors import ConfigurationError
 from ..model import Action, Decision, Election, Outcome, Result, Round, TieBreak, TieMethod
 from ._ties import Lot
-from .base import resolve_seats
+from .base import check_papers, resolve_seats
 
 __all__ = [
     "CondorcetSummary",
@@ -262,6 +262,8 @@ def _tally_marks(
 def _tally(election: Election) -> tuple[IntMatrix, list[int], int, int]:
     """Return the pairwise matrix, first-preference totals, papers counted and papers with
     several candidates marked first."""
+    # Every pairwise figure is at most the number of papers: below 2**63, int64 holds them.
+    check_papers(election.total_weight)
     plain = _plain_marks(election)
     if plain is not None:
         matrix, firsts, counted = _tally_marks(*plain, len(election.candidates), election.withdrawn)
@@ -489,22 +491,32 @@ def ranked_pairs(
             if c == pair.winner or pair.winner in reach[c]:
                 reach[c] |= gained
 
+    def conflicts(group: Sequence[Pair], reach: dict[CandidateIndex, set[CandidateIndex]]) -> bool:
+        """Whether locking every open pair of ``group`` would close a cycle."""
+        trial = {c: set(s) for c, s in reach.items()}
+        for p in group:
+            if not closes_cycle(p, reach):
+                if closes_cycle(p, trial):
+                    return True
+                lock(p, trial)
+        return False
+
+    groups = [list(g) for _, g in itertools.groupby(pairs, key=lambda p: p.margin)]
+    # Where every order of the equal pairs gives the same unbeaten candidates, the order changes
+    # nothing that matters: no lot is drawn and none is recorded.
+    fixed = not any(conflicts(g, below) for g in groups) or _same_top(
+        groups, cands, conflicts, closes_cycle, lock
+    )
     ranking = _TieOrder(cands, lot, order)
     locked: list[Pair] = []
     skipped: list[Pair] = []
     contested: set[CandidateIndex] = set()
-    for _, group_iter in itertools.groupby(pairs, key=lambda p: p.margin):
-        group = list(group_iter)
-        trial = {c: set(s) for c, s in below.items()}
-        open_pairs = [p for p in group if not closes_cycle(p, below)]
-        together = True
-        for p in open_pairs:
-            if closes_cycle(p, trial):
-                together = False
-                break
-            lock(p, trial)
-        if not together:
+    for group in groups:
+        if fixed:
+            pass  # already in (winner, loser) order; any order gives the same unbeaten
+        elif conflicts(group, below):
             # [tie] the order of these equal pairs decides which are locked.
+            open_pairs = [p for p in group if not closes_cycle(p, below)]
             place = ranking.place()
             group.sort(key=lambda p: (place[p.winner], -place[p.loser]))
             contested.update(c for p in open_pairs for c in (p.winner, p.loser))
@@ -536,6 +548,55 @@ def ranked_pairs(
         pair_tie=pair_tie,
         winner_tie=winner_tie,
     )
+
+
+#: How many orders of equal pairs :func:`_same_top` tries before assuming the order matters.
+_ORDERS_TRIED = 5000
+
+
+def _same_top(
+    groups: Sequence[Sequence[Pair]],
+    cands: Sequence[CandidateIndex],
+    conflicts: Callable[[Sequence[Pair], dict[CandidateIndex, set[CandidateIndex]]], bool],
+    closes_cycle: Callable[[Pair, dict[CandidateIndex, set[CandidateIndex]]], bool],
+    lock: Callable[[Pair, dict[CandidateIndex, set[CandidateIndex]]], None],
+) -> bool:
+    """Whether every order of the equal pairs leaves the same candidates unbeaten.
+
+    Tries every order of each group of equal pairs that cannot all be locked (distinct
+    outcomes only); False if they differ, or if more than ``_ORDERS_TRIED`` would be needed.
+    """
+    tops: set[frozenset[CandidateIndex]] = set()
+    tried = 0
+
+    def walk(k: int, reach: dict[CandidateIndex, set[CandidateIndex]]) -> bool:
+        nonlocal tried
+        if k == len(groups):
+            unbeaten = frozenset(c for c in cands if not any(c in reach[o] for o in cands))
+            tops.add(unbeaten)
+            return len(tops) == 1
+        group = groups[k]
+        orders: Iterable[Sequence[Pair]] = (
+            itertools.permutations(group) if conflicts(group, reach) else (group,)
+        )
+        seen: set[tuple[tuple[CandidateIndex, frozenset[CandidateIndex]], ...]] = set()
+        for ordered in orders:
+            tried += 1
+            if tried > _ORDERS_TRIED:
+                return False
+            after = {c: set(s) for c, s in reach.items()}
+            for p in ordered:
+                if not closes_cycle(p, after):
+                    lock(p, after)
+            key = tuple((c, frozenset(after[c])) for c in cands)
+            if key in seen:
+                continue
+            seen.add(key)
+            if not walk(k + 1, after):
+                return False
+        return True
+
+    return walk(0, {c: set() for c in cands})
 
 
 def _order_text(tiers: Sequence[Sequence[CandidateIndex]], names: Sequence[str]) -> str:

@@ -1,7 +1,8 @@
 """The result as CSV, one row per candidate, laid out like the Scottish official results file.
 
 Columns: ``candidate, first_prefs, transfers02, total_votes02, ..., status, stage``; then rows
-for non-transferable papers and for the fraction lost to truncation.
+for non-transferable papers and for the fraction lost to truncation, and one row per reason
+papers were rejected (``Rejected: <reason>``, the papers under ``first_prefs``).
 """
 
 from __future__ import annotations
@@ -43,4 +44,9 @@ def to_csv(result: Result) -> str:
         for r in result.rounds[1:]:
             row += [_num(getattr(r, delta)), _num(getattr(r, total))]
         w.writerow([*row, "", ""])
+    # Papers the count did not use, by reason: the figures under first preferences, since a
+    # paper is rejected before the first stage.
+    blank = [""] * (2 * (len(result.rounds) - 1) + 2)
+    for why, papers in result.rejected:
+        w.writerow([f"Rejected: {why}", _num(papers), *blank])
     return out.getvalue()

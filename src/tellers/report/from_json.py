@@ -146,6 +146,7 @@ def _result(doc: Mapping[str, Any]) -> Result:
         title=str(doc.get("title") or ""),
         seed=doc.get("seed"),
         places=_places(figures),
+        rejected=tuple((str(k), Decimal(v)) for k, v in doc.get("rejected", {}).items()),
     )
 
 

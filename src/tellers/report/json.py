@@ -3,6 +3,8 @@
 The keys ``method, seats, quota, valid, candidates, elected, rounds`` and, per round,
 ``number, tallies, transfers, exhausted, elected, excluded, note`` are a contract; numbers are
 decimal strings exactly as the count computed them.  Further keys may be added, never changed.
+``rejected`` (present only when some papers were not counted) maps each reason to its papers;
+``valid`` plus these is every paper in the file.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ def to_json_dict(result: Result) -> dict[str, Any]:
                 ],
             }
         )
-    return {
+    out: dict[str, Any] = {
         "method": result.method,
         "seats": result.seats,
         "quota": None if result.quota is None else _num(result.quota),
@@ -70,6 +72,9 @@ def to_json_dict(result: Result) -> dict[str, Any]:
         "seed": result.seed,
         "tiebreaks": [_tie(result, t) for t in result.tiebreaks],
     }
+    if result.rejected:
+        out["rejected"] = {why: _num(papers) for why, papers in result.rejected}
+    return out
 
 
 def to_json(result: Result, *, indent: int | None = 2) -> str:

@@ -306,6 +306,9 @@ class NominationBook:
                 raise InputError(
                     f"unknown body {name!r}; the rulebook has {', '.join(rulebook.bodies)}"
                 )
+        for name, size in (sizes or {}).items():
+            if size < 1:
+                raise InputError(f"the size of {name!r} must be at least 1, not {size}")
         self.sizes = {k: b.size for k, b in rulebook.bodies.items()} | dict(sizes or {})
         self.totals = {k: b.membership_total for k, b in rulebook.bodies.items()} | dict(
             membership_totals or {}
@@ -454,6 +457,11 @@ class NominationBook:
         c = self._candidate(office, e.candidate, create=False)
         if e.count < 1:
             raise _Reject("a nomination must count at least once")
+        size = self.sizes.get(e.body)
+        if size is not None and e.count > size:
+            raise _Reject(
+                f"a tally of {e.count:,} is more than the {size:,} {body.plural} {e.body} has"
+            )
         if e.category is not None and e.category not in body.categories:
             known = ", ".join(body.categories) or "none"
             raise _Reject(f"unknown category {e.category!r} for {e.body} (known: {known})")

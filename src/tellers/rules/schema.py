@@ -148,7 +148,7 @@ class Body(Cited):
     name: StrictStr
     unit: StrictStr = "nomination"
     units: StrictStr = ""
-    size: Count | None = None
+    size: Positive | None = None
     categories: tuple[Slug, ...] = ()
     membership_total: Count | None = None
     group: StrictStr = ""
