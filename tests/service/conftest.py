@@ -30,6 +30,14 @@ def make_user(username: str, *groups: str) -> User:
     return User.objects.get(pk=user.pk)  # fresh, so the permission cache sees the groups
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> None:
+    """Start each test with empty rate-limit counters (they live in the process's cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def officials(db: Any) -> dict[str, User]:
     """An organiser, a returning officer, a scrutineer, two tellers and a bystander."""

@@ -65,7 +65,8 @@ CSRF_TRUSTED_ORIGINS = _env_list("TELLERS_CSRF_TRUSTED_ORIGINS")
 TELLERS_BASE_URL = os.environ.get("TELLERS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site, as a subclass that asks enrolled users for their second factor.
+    "tellers.service.accounts.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,7 +79,11 @@ INSTALLED_APPS = [
     "tellers.service.nominations",
     "tellers.service.hustings",
     "tellers.service.scrutiny",
+    "tellers.service.accounts",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +93,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor sign-in: request.user.is_verified(), then the step after the password.
+    "django_otp.middleware.OTPMiddleware",
+    "tellers.service.accounts.middleware.TwoFactorMiddleware",
+    # Turns a rate-limited request into the 429 page (RATELIMIT_VIEW).
+    "django_ratelimit.middleware.RatelimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -114,6 +124,42 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
     if _env_bool("TELLERS_BEHIND_PROXY", False)
     else ["REMOTE_ADDR"]
+)
+
+# Two-factor sign-in (django-otp, TOTP): a user with a confirmed authenticator must give a
+# code after the password, on the service's pages and the admin site alike.  With
+# TELLERS_REQUIRE_2FA on, every official (staff, or in any role group) must enrol before
+# any other page will serve them.
+TELLERS_REQUIRE_2FA = _env_bool("TELLERS_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = os.environ.get("TELLERS_OTP_ISSUER", "tellers")
+
+# The cache: rate-limit counters live here.  Local memory is per process, right for the
+# embedded default; several app servers or gunicorn workers need a shared cache
+# (TELLERS_CACHE_URL=redis://host:6379/1), or each keeps its own counts.
+TELLERS_CACHE_URL = os.environ.get("TELLERS_CACHE_URL", "")
+CACHES: dict[str, Any] = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": TELLERS_CACHE_URL}
+        if TELLERS_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Rate limits (django-ratelimit) on the links that exchange a token for a session and on
+# the forms that e-mail a sign-in link: per client address and per token or address.
+# TELLERS_RATE_LIMITS=0 turns them off (a load test from one address, never a ballot).
+RATELIMIT_ENABLE = _env_bool("TELLERS_RATE_LIMITS", default=True)
+RATELIMIT_VIEW = "tellers.service.ratelimits.too_many"
+RATELIMIT_IP_META_KEY = "tellers.service.ratelimits.client_ip"
+TELLERS_RATE_LINK_IP = os.environ.get("TELLERS_RATE_LINK_IP", "120/m")
+TELLERS_RATE_LINK_TOKEN = os.environ.get("TELLERS_RATE_LINK_TOKEN", "20/h")
+TELLERS_RATE_SIGN_IN_IP = os.environ.get("TELLERS_RATE_SIGN_IN_IP", "30/h")
+TELLERS_RATE_SIGN_IN_ADDRESS = os.environ.get("TELLERS_RATE_SIGN_IN_ADDRESS", "5/h")
+TELLERS_RATE_OTP_IP = os.environ.get("TELLERS_RATE_OTP_IP", "30/h")
+# django-ratelimit calls local memory "not shared" (an error) and Django's own RedisCache
+# "not officially supported" (a warning): both are deliberate here, the first for one
+# process only (docs/deploy.md), the second because RedisCache increments atomically.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
+    [] if TELLERS_CACHE_URL else ["django_ratelimit.E003"]
 )
 
 # Content-Security-Policy on every response (django-csp): scripts only from this site

@@ -7,9 +7,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from .accounts.views import SignInView
+
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    # Sign-in with a second step for users who set up an authenticator (accounts/).
+    path("accounts/login/", SignInView.as_view(), name="login"),
+    path("accounts/two-factor/", include("tellers.service.accounts.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("manage/", include("tellers.service.elections.urls")),

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..elections.models import Candidate, Election, RollEntry
 from ..errors import AlreadyVoted, InvalidBallot, ServiceError
+from ..ratelimits import link_limits
 from .actions import _ballot_open, cast_ballot, voter_for_token
 from .forms import ChoiceBallotForm, RankingBallotForm, field_name
 
@@ -139,6 +140,7 @@ def _see_other(name: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET"])
+@link_limits("vote")
 def start(request: HttpRequest, token: str) -> HttpResponse:
     """Exchange the e-mailed link for a session, and send the browser on without the token."""
     voter = voter_for_token(None, token)

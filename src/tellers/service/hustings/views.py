@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ..elections.models import Candidate, Election, RollEntry
 from ..elections.roles import Role, has_role, require
 from ..errors import ServiceError
+from ..ratelimits import link_limits, sign_in_limits
 from . import actions, mail
 from .forms import (
     AnswerForm,
@@ -219,6 +220,7 @@ def question(request: HttpRequest, election_id: int, question_id: int) -> HttpRe
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@sign_in_limits("hustings.sign_in")
 def sign_in(request: HttpRequest, election_id: int) -> HttpResponse:
     """A member asks for a sign-in link to the address on the roll."""
     election = _election(election_id)
@@ -245,6 +247,7 @@ def sign_in(request: HttpRequest, election_id: int) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET"])
+@link_limits("hustings.member")
 def member_link(request: HttpRequest, election_id: int, token: str) -> HttpResponse:
     """Spend a member's sign-in link for a session, and send the browser on without it."""
     election = _election(election_id)
@@ -327,6 +330,7 @@ def sign_out(request: HttpRequest, election_id: int) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET"])
+@link_limits("hustings.candidate")
 def candidate_link(request: HttpRequest, election_id: int, token: str) -> HttpResponse:
     """Exchange a candidate's answer link for a session."""
     election = _election(election_id)

@@ -32,6 +32,7 @@ from django.views.decorators.http import require_POST
 from ..elections.models import Election, RollEntry, State
 from ..elections.roles import Role, has_role, require, roles_of
 from ..errors import ServiceError
+from ..ratelimits import link_limits
 from . import actions, clock, engine, tracker
 from .forms import (
     AttestForm,
@@ -180,6 +181,7 @@ def track_fragment(request: HttpRequest, org_slug: str, election_slug: str) -> H
 
 
 @never_cache
+@link_limits("nominations")
 def start(request: HttpRequest, token: str) -> HttpResponse:
     """Exchange the e-mailed link for a session, and move the token out of the address bar."""
     entry = actions.member_for_token(token)
