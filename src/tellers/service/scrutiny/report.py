@@ -69,18 +69,29 @@ def scrutineer_report(election: Election) -> ScrutineerReport:
     valid: str | None = None
     elected: list[str] = []
     spoilt: int | None = None
+    returned_online = SealedBallot.objects.filter(election=election).count()
+    # After the retention period the ballots and keyings are purged (retention.py); the
+    # count and the purge's audit entry keep the figures.
+    purge = AuditEntry.objects.filter(
+        object__startswith=f"election {election.pk} ", action="purge"
+    ).first()
     if counted:
         result = json.loads(election.count.result_json)
         valid, elected = str(result["valid"]), list(result["elected"])
+        returned_online = election.count.online_ballots
         # A spoilt paper is keyed with no preferences; each reconciled serial is one paper.
-        spoilt = len(
-            {
-                serial
-                for serial, ranking in PaperKeying.objects.filter(
-                    election=election, reconciled=True
-                ).values_list("serial", "ranking")
-                if not ranking
-            }
+        spoilt = (
+            int(purge.details["spoilt_papers"])
+            if purge
+            else len(
+                {
+                    serial
+                    for serial, ranking in PaperKeying.objects.filter(
+                        election=election, reconciled=True
+                    ).values_list("serial", "ranking")
+                    if not ranking
+                }
+            )
         )
     published = election.state == State.PUBLISHED
     publication = getattr(election, "publication", None) if published else None
@@ -102,7 +113,7 @@ def scrutineer_report(election: Election) -> ScrutineerReport:
         reissues=AuditEntry.objects.filter(
             object__startswith=f"election {election.pk} ", action="reissue link"
         ).count(),
-        returned_online=SealedBallot.objects.filter(election=election).count(),
+        returned_online=returned_online,
         returned_paper=roll.filter(voted=Channel.PAPER).count(),
         counted=counted,
         valid=valid,
