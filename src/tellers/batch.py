@@ -295,7 +295,7 @@ def count_command(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),  # a file name is text, not markup
         console=Console(stderr=True),
         transient=True,
     ) as bar:

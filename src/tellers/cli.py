@@ -1,36 +1,98 @@
 """The ``tellers`` command line: count ballot files and verify counts against official results.
 
-Exit codes: 0 success, 2 bad input (the message names file, line and problem), 1 a verification
-that found mismatches.  No output file is written unless the whole job succeeded.
+Exit codes: 0 success; 1 a verification that found mismatches; 2 bad input (one message naming
+file, line and problem); 3 an internal error (a bug: one line saying so, never a traceback);
+130 interrupted.  No output file is written unless the whole job succeeded (``--keep-going``
+writes what could be counted and still exits 2).  Whatever came from a file (names, titles,
+file names, messages) is printed as text, never read as rich markup.  Method, format and
+data-set names are matched ignoring case.
 """
 
 from __future__ import annotations
 
+import difflib
 import enum
 import json
 import os
 import sys
 import tempfile
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.text import Text
+from typer.core import TyperGroup
 
 from . import __version__
-from .errors import TellersError
-from .formats import read
+from ._files import check_input, write_output
+from ._terminal import fail, plain_console, say, say_error
+from .errors import FormatError, TellersError
+from .formats import FORMATS, format_for, read
 from .methods import REGISTRY
 from .model import Result
 from .report import render_comparison, render_text, to_csv, to_json
 
+#: Shown in place of the temporary file that holds what ``-`` read from standard input.
+STDIN_NAME = "<stdin>"
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    """Return ``text`` on one line, cut to ``limit`` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def internal_error(e: BaseException) -> None:
+    """Say, in one line on stderr, that tellers itself failed, and how to report it."""
+    what = type(e).__name__ + (f": {_one_line(str(e))}" if str(e) else "")
+    say(
+        "internal error",
+        f"{what} (a bug in tellers {__version__}, not a problem with your file; please report "
+        "it with the command you ran; TELLERS_TRACEBACK=1 shows where it happened)",
+    )
+
+
+class _Guarded(TyperGroup):
+    """The top of the command line: every failure of every command becomes an exit code.
+
+    A :class:`TellersError` is bad input (exit 2, ``error: file:line: problem``); an interrupt
+    exits 130 quietly; anything else is a bug in tellers: one line (exit 3), no traceback
+    unless ``TELLERS_TRACEBACK`` is set.
+    """
+
+    def invoke(self, ctx: Any) -> Any:  # typer's own click Context
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.TyperException):
+            raise
+        except typer.Abort as e:
+            if isinstance(e.__context__, EOFError):
+                say_error("standard input ended where an answer was needed")
+                raise typer.Exit(2) from None
+            raise typer.Exit(130) from None
+        except TellersError as e:
+            say_error(str(e))
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            raise  # the reader went away: typer leaves quietly
+        except Exception as e:
+            if os.environ.get("TELLERS_TRACEBACK"):
+                raise
+            internal_error(e)
+            raise typer.Exit(3) from None
+
+
 app = typer.Typer(
     name="tellers",
+    cls=_Guarded,
     help="Exact election counts: FPTP, AV and statutory STV, round by round.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
 )
 
@@ -46,47 +108,209 @@ class OutputFormat(enum.StrEnum):
     RCTAB_JSON = "rctab-json"
 
 
+def _choose(value: str, known: Sequence[str], what: str, aliases: Sequence[str] = ()) -> str:
+    """Return ``value`` (ignoring case) if known; else a usage error saying what was meant."""
+    low = value.strip().lower()
+    if low in known or low in aliases:
+        return low
+    close = difflib.get_close_matches(low, [*known, *aliases], n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise typer.BadParameter(
+        f"{value!r} is not a known {what}; {hint}choose from {', '.join(known)}"
+    )
+
+
+def _method_name(value: str) -> str:
+    """Return the canonical name of a method named (or aliased) ``value``, ignoring case."""
+    aliases = [a for m in REGISTRY.all() for a in m.aliases]
+    return REGISTRY.get(_choose(value, REGISTRY.names(), "method", aliases)).name
+
+
+def _method_option(value: str) -> str:
+    return _method_name(value)
+
+
+def _input_format_option(value: str | None) -> str | None:
+    return None if value is None else _choose(value, sorted(FORMATS), "format")
+
+
+def _output_option(choices: Sequence[str]) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        return _choose(value, list(choices), "output format")
+
+    return check
+
+
+_METHODS_HELP = (
+    f"Counting method: {', '.join(REGISTRY.names())} (aliases too; `tellers methods` "
+    "explains each), e.g. --method meek."
+)
+_INPUT_HELP = (
+    f"Input format, if not the suffix's: {', '.join(sorted(FORMATS))}; e.g. --input-format "
+    "blt.  For - (standard input) it is told from the content where it can be."
+)
+_OUTPUT_HELP = f"Output: {', '.join(f.value for f in OutputFormat)}; e.g. -f json."
+_WIDTH = typer.Option(min=40, max=10_000, help="Page width for the text table (40 or more).")
+
+
 def _fail(message: str) -> typer.Exit:
-    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}", markup=True)
-    return typer.Exit(2)
+    return fail(message)
 
 
-def _write_atomically(path: Path, text: str | bytes) -> None:
-    """Write ``text`` to ``path`` via a temporary file, so a failure leaves nothing behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as b:
-                b.write(text)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _sniff_suffix(head: bytes) -> str | None:
+    """Return the file suffix standard input's first bytes imply, or None if they do not."""
+    if head.startswith(b"PK\x03\x04"):
+        return ".zip"
+    text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace").lstrip()
+    if text[:1] in ("{", "["):
+        return ".json"
+    if text.startswith("#"):
+        return ".toi" if "DATA TYPE: to" in text else ".soi"
+    first = text.split("\n", 1)[0].strip()
+    words = first.split()
+    if len(words) >= 2 and words[0].isdigit():
+        return ".blt" if all(w.isdigit() for w in words) else ".dat"
+    if "," in first:
+        return ".csv"
+    return None
 
 
-def _html_report(files: list[Path], results: list[Result], input_format: str | None) -> str:
+#: The most ``-`` will read from standard input (the readers' own limits apply after).
+STDIN_LIMIT = 1 << 30
+
+
+def _read_stdin(folder: Path, input_format: str | None) -> Path:
+    """Copy standard input to a file in ``folder``, named so its format can be told."""
+    stream = sys.stdin.buffer
+    head = stream.read(1 << 16)
+    if input_format is None:
+        suffix = _sniff_suffix(head)
+        if suffix is None:
+            raise FormatError(
+                "cannot tell the format of standard input; name it with --input-format",
+                path=STDIN_NAME,
+            )
+    else:
+        suffix = ""
+    path = folder / f"stdin{suffix}"
+    held = len(head)
+    with path.open("wb") as f:
+        f.write(head)
+        while chunk := stream.read(1 << 20):
+            held += len(chunk)
+            if held > STDIN_LIMIT:
+                raise FormatError(
+                    f"standard input is longer than {STDIN_LIMIT >> 20} MiB; give a file",
+                    path=STDIN_NAME,
+                )
+            f.write(chunk)
+    return path
+
+
+@contextmanager
+def _inputs(
+    files: Sequence[Path], input_format: str | None
+) -> Iterator[tuple[list[Path], dict[Path, str]]]:
+    """Yield the files to read (folders expanded, ``-`` copied from standard input) and the
+    names to show for each; refuse, naming it, anything that is not a readable regular file.
+    """
+    from .batch import expand
+
+    with tempfile.TemporaryDirectory(prefix="tellers-") as tmp:
+        paths: list[Path] = []
+        shown: dict[Path, str] = {}
+        stdin: Path | None = None
+        for f in files:
+            if str(f) == "-":
+                if stdin is not None:
+                    raise FormatError("- (standard input) given twice", path=STDIN_NAME)
+                stdin = _read_stdin(Path(tmp), input_format)
+                paths.append(stdin)
+                shown[stdin] = STDIN_NAME
+                continue
+            try:
+                is_dir = f.is_dir()
+            except OSError as e:
+                raise FormatError(f"cannot read: {e.strerror or e}", path=f) from None
+            found = expand([f]) if is_dir else [f]
+            for p in found:
+                check_input(p)
+                paths.append(p)
+                shown[p] = str(p)
+        yield paths, shown
+
+
+def _stdin_message(message: str, shown: dict[Path, str]) -> str:
+    """Return ``message`` with any temporary file's name replaced by what the user gave."""
+    for path, name in shown.items():
+        if name == STDIN_NAME:
+            message = message.replace(str(path), name)
+    return message
+
+
+def _html_report(counted: Sequence[tuple[Path, str, Result]], input_format: str | None) -> str:
     """Return the HTML result sheet: one page, a section per file, each with its SHA-256."""
     import hashlib
 
-    from .batch import expand
     from .report.html import Counted, render_counts
 
-    counted = []
-    for path, r in zip(expand(files), results, strict=True):
+    pages = []
+    for path, name, r in counted:
         # The result has no parties; the election read again has them (a ward is quick).
-        counted.append(
+        pages.append(
             Counted(
                 r,
                 read(path, input_format),
                 source_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-                source_name=path.name,
+                source_name=Path(name).name,
             )
         )
-    return render_counts(counted)
+    return render_counts(pages)
+
+
+def _count_each(
+    paths: list[Path],
+    method: str,
+    *,
+    seats: int | None,
+    seed: int,
+    input_format: str | None,
+    jobs: int | None,
+) -> tuple[list[tuple[Path, Result]], list[tuple[Path, str]]]:
+    """Count every file, going on past bad ones: return the results and the failures."""
+    from .batch import map_files
+
+    info = REGISTRY.get(method)
+
+    def work(path: Path) -> Result | str:
+        try:
+            return info.count(read(path, input_format or format_for(path)), seats=seats, seed=seed)
+        except TellersError as e:
+            return str(e)
+
+    good: list[tuple[Path, Result]] = []
+    bad: list[tuple[Path, str]] = []
+    for path, got in map_files(paths, work, jobs=jobs):
+        if isinstance(got, str):
+            bad.append((path, got))
+        else:
+            good.append((path, got))
+    return good, bad
+
+
+def _summary(counted: Sequence[tuple[Path, str, Result]], out: Path) -> None:
+    """Say on stderr who was elected in each count, and where the output went."""
+    err = plain_console(stderr=True)
+    if len(counted) <= 20:
+        for _, name, r in counted:
+            line = Text()
+            line.append(f"{name}: " if len(counted) > 1 else "")
+            line.append("elected: ", style="bold")
+            line.append(", ".join(r.elected_names) or "nobody")
+            err.print(line, soft_wrap=True)
+    err.print(
+        f"wrote {out} ({len(counted)} count{'s' if len(counted) != 1 else ''})", soft_wrap=True
+    )
 
 
 @app.command()
@@ -94,154 +318,274 @@ def count(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="Ballot files or folders (BLT, .dat, .soi, .toi, CSV, JSON, NSW .zip)."
+            metavar="FILE",
+            help="Ballot files or folders (BLT, .dat, .soi, .toi, CSV, JSON, NSW .zip); "
+            "- reads standard input.",
+            show_default=False,
         ),
     ],
     method: Annotated[
-        str, typer.Option("--method", "-m", help="Counting method.")
+        str,
+        typer.Option(
+            "--method",
+            "-m",
+            help=_METHODS_HELP,
+            callback=_method_option,
+            autocompletion=lambda: REGISTRY.names(),
+        ),
     ] = "scottish-stv",
     seats: Annotated[int | None, typer.Option(help="Seats to fill (default: the file's).")] = None,
     output: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = OutputFormat.TEXT,
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help=_OUTPUT_HELP,
+            callback=_output_option([f.value for f in OutputFormat]),
+            autocompletion=lambda: [f.value for f in OutputFormat],
+        ),
+    ] = "text",
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Write here instead of stdout (a new file, or --force).",
+            show_default=False,
+        ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --out file if it exists.")
+    ] = False,
     seed: Annotated[int, typer.Option(help="Seed for any tie decided by lot (recorded).")] = 0,
     input_format: Annotated[
-        str | None, typer.Option(help="Input format, if not the suffix's.")
+        str | None,
+        typer.Option(
+            help=_INPUT_HELP,
+            callback=_input_format_option,
+            autocompletion=lambda: sorted(FORMATS),
+        ),
     ] = None,
-    width: Annotated[int | None, typer.Option(help="Page width for the text table.")] = None,
+    width: Annotated[int | None, _WIDTH] = None,
     jobs: Annotated[
-        int | None, typer.Option(help="Worker processes for many files (default: one per core).")
+        int | None,
+        typer.Option(min=1, help="Worker processes for many files (default: one per core)."),
     ] = None,
+    keep_going: Annotated[
+        bool,
+        typer.Option(
+            "--keep-going",
+            "-k",
+            help="Count every file that can be counted; report the bad ones at the end "
+            "(exit 2 if there were any).",
+        ),
+    ] = False,
 ) -> None:
-    """Count ballot files and print the stage table, JSON (lines, for several) or CSV."""
+    """Count ballot files and print the stage table, JSON (lines, for several) or CSV.
+
+    Examples:
+
+    tellers count ward.blt
+
+    tellers count ward.dat --method meek --seats 4 --format json --out r.json
+
+    tellers count wards/ --method av --format json --keep-going
+
+    cat ballots.csv | tellers count - --method av
+    """
     from .batch import count_command
 
-    try:
-        info = REGISTRY.get(method)
-        results = count_command(
-            files, info.name, seats=seats, seed=seed, input_format=input_format, jobs=jobs
+    fmt = OutputFormat(output)
+    if fmt is OutputFormat.PDF and out is None and sys.stdout.isatty():
+        raise _fail("a PDF is not for the terminal: give --out FILE.pdf or redirect the output")
+    with _inputs(files, input_format) as (paths, shown):
+        try:
+            if keep_going:
+                good, bad = _count_each(
+                    paths, method, seats=seats, seed=seed, input_format=input_format, jobs=jobs
+                )
+            else:
+                bad = []
+                results = count_command(
+                    paths, method, seats=seats, seed=seed, input_format=input_format, jobs=jobs
+                )
+                good = list(zip(paths, results, strict=True))
+            counted = [(p, shown[p], r) for p, r in good]
+            data = _render(
+                counted,
+                fmt,
+                input_format,
+                several=len(paths) > 1,
+                width=width,
+                to_terminal=out is None,
+            )
+        except TellersError as e:
+            raise _fail(_stdin_message(str(e), shown)) from None
+        if data is not None:
+            if out is None:
+                if isinstance(data, bytes):
+                    sys.stdout.buffer.write(data)
+                else:
+                    sys.stdout.write(data)
+            else:
+                write_output(out, data, force=force)
+                _summary(counted, out)
+        for _, message in bad:
+            say_error(_stdin_message(message, shown))
+        if bad:
+            say_error(f"{len(bad)} of {len(paths)} files could not be counted")
+            raise typer.Exit(2)
+
+
+def _render(
+    counted: Sequence[tuple[Path, str, Result]],
+    fmt: OutputFormat,
+    input_format: str | None,
+    *,
+    several: bool,
+    width: int | None,
+    to_terminal: bool,
+) -> str | bytes | None:
+    """Return the output of ``tellers count`` (None: printed on the terminal already)."""
+    from .report.json import to_json_dict
+
+    results = [r for _, _, r in counted]
+    if fmt is OutputFormat.JSON:
+        if not several:
+            return "".join(to_json(r) + "\n" for r in results)
+        return "".join(
+            json.dumps({"source": name, **to_json_dict(r)}, ensure_ascii=False) + "\n"
+            for _, name, r in counted
         )
-    except TellersError as e:
-        raise _fail(str(e)) from None
-    console = Console(highlight=False)
-    if output is OutputFormat.JSON:
-        text = (
-            to_json(results[0]) + "\n"
-            if len(results) == 1
-            else "".join(to_json(r, indent=None) + "\n" for r in results)
-        )
-    elif output is OutputFormat.CSV:
-        text = "\n".join(to_csv(r) for r in results)
-    elif output is OutputFormat.HTML:
-        text = _html_report(files, results, input_format)
-    elif output is OutputFormat.PDF:
+    if fmt is OutputFormat.CSV:
+        return "\n".join(to_csv(r) for r in results)
+    if fmt is OutputFormat.HTML:
+        return _html_report(counted, input_format)
+    if fmt is OutputFormat.PDF:
         from .report.html.pdf import to_pdf
 
-        try:
-            data = to_pdf(_html_report(files, results, input_format))
-        except TellersError as e:
-            raise _fail(str(e)) from None
-        if out is None:
-            sys.stdout.buffer.write(data)
-        else:
-            _write_atomically(out, data)
-        return
-    elif output is OutputFormat.RCTAB_JSON:
-        try:
-            text = _rctab_summaries(files, results, input_format)
-        except TellersError as e:
-            raise _fail(str(e)) from None
-    elif out is None and console.is_terminal:
+        return to_pdf(_html_report(counted, input_format))
+    if fmt is OutputFormat.RCTAB_JSON:
+        return _rctab_summaries(counted, input_format, several=several)
+    console = Console(highlight=False)
+    if to_terminal and console.is_terminal:
+        # Rendered with colour already; written as it is (never read again as markup).
         for r in results:
-            console.print(render_text(r, width=width or console.width, color=True), end="")
-        return
-    else:
-        text = "\n".join(render_text(r, width=width or 120) for r in results)
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        _write_atomically(out, text)
+            sys.stdout.write(render_text(r, width=width or console.width, color=True))
+        return None
+    return "\n".join(render_text(r, width=width or 120) for r in results)
 
 
-def _rctab_summaries(files: list[Path], results: list[Result], input_format: str | None) -> str:
+def _rctab_summaries(
+    counted: Sequence[tuple[Path, str, Result]], input_format: str | None, *, several: bool
+) -> str:
     """Return RCTab summary JSON: one document, or one a line for several files."""
-    from .batch import expand
     from .report.rctab_json import to_rctab_dict, to_rctab_json
 
     docs = []
-    for path, r in zip(expand(files), results, strict=True):
+    for path, _, r in counted:
         # RCTab lists no withdrawn candidate; the result alone cannot tell them apart.
         withdrawn = [c.name for c in read(path, input_format).candidates if c.withdrawn]
-        if len(results) == 1:
+        if not several:
             return to_rctab_json(r, withdrawn=withdrawn)
         docs.append(json.dumps(to_rctab_dict(r, withdrawn=withdrawn), ensure_ascii=False))
     return "".join(d + "\n" for d in docs)
 
 
+def _methods_option(value: str) -> list[str]:
+    names = [m.strip() for m in value.split(",") if m.strip()]
+    if not names:
+        raise typer.BadParameter("name at least one method")
+    return [_method_name(m) for m in names]
+
+
 @app.command()
 def compare(
-    file: Annotated[Path, typer.Argument(help="A ballot file.")],
+    file: Annotated[Path, typer.Argument(help="A ballot file; - reads standard input.")],
     methods: Annotated[
-        str, typer.Option(help="Comma-separated methods to compare.")
+        str,
+        typer.Option(
+            help="Comma-separated methods to compare, from: "
+            f"{', '.join(REGISTRY.names())}; e.g. --methods av,meek,schulze."
+        ),
     ] = "fptp,av,scottish-stv,ers97,meek,schulze",
     seats: Annotated[int | None, typer.Option(help="Seats to fill (default: the file's).")] = None,
     output: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="text, json or html.")
-    ] = OutputFormat.TEXT,
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output: text, json or html; e.g. -f html.",
+            callback=_output_option(["text", "json", "html"]),
+            autocompletion=lambda: ["text", "json", "html"],
+        ),
+    ] = "text",
     seed: Annotated[int, typer.Option(help="Seed for any tie decided by lot (recorded).")] = 0,
     input_format: Annotated[
-        str | None, typer.Option(help="Input format, if not the suffix's.")
+        str | None,
+        typer.Option(
+            help=_INPUT_HELP,
+            callback=_input_format_option,
+            autocompletion=lambda: sorted(FORMATS),
+        ),
     ] = None,
-    width: Annotated[int | None, typer.Option(help="Page width for the text table.")] = None,
+    width: Annotated[int | None, _WIDTH] = None,
 ) -> None:
     """Count one file under several rules: who each elects, and the pairwise matrix."""
     from .compare import compare as run_compare
 
-    try:
-        names = [m.strip() for m in methods.split(",") if m.strip()]
-        for m in names:
-            REGISTRY.get(m)
-        comparison = run_compare(read(file, input_format), names, seats=seats, seed=seed)
-    except TellersError as e:
-        raise _fail(str(e)) from None
-    if output is OutputFormat.JSON:
+    names = _methods_option(methods)
+    with _inputs([file], input_format) as (paths, shown):
+        try:
+            comparison = run_compare(read(paths[0], input_format), names, seats=seats, seed=seed)
+        except TellersError as e:
+            raise _fail(_stdin_message(str(e), shown)) from None
+    if output == "json":
         sys.stdout.write(json.dumps(comparison.to_json_dict(), indent=2, ensure_ascii=False) + "\n")
         return
-    if output is OutputFormat.HTML:
+    if output == "html":
         from .report.html.compare import render_comparison_html
 
         sys.stdout.write(render_comparison_html(comparison))
         return
     console = Console(highlight=False)
     w = width or (console.width if console.is_terminal else 120)
-    text = render_comparison(comparison, width=w, color=console.is_terminal)
-    if console.is_terminal:
-        console.print(text, end="")
-    else:
-        sys.stdout.write(text)
+    # Rendered (with colour on a terminal) and written as it is: never read as markup.
+    sys.stdout.write(render_comparison(comparison, width=w, color=console.is_terminal))
 
 
 @app.command()
 def methods() -> None:
     """List the counting methods and their aliases."""
-    console = Console(highlight=False)
+    console = plain_console()
     for m in REGISTRY.all():
-        aliases = f" (also: {', '.join(m.aliases)})" if m.aliases else ""
-        console.print(f"[bold]{m.name}[/]{aliases}")
+        line = Text(m.name, style="bold")
+        line.append(f" (also: {', '.join(m.aliases)})" if m.aliases else "")
+        console.print(line)
         summary = textwrap.fill(m.summary, width=max(40, console.width - 4))
-        console.print(textwrap.indent(summary, "    "), markup=False)
+        console.print(textwrap.indent(summary, "    "))
+
+
+_DATASETS = ("scotland-2022", "droop", "ers97-2017")
 
 
 @app.command()
 def verify(
     dataset: Annotated[
-        str, typer.Argument(help="What to verify: scotland-2022, droop or ers97-2017.")
+        str,
+        typer.Argument(
+            help=f"What to verify: {', '.join(_DATASETS)}.",
+            autocompletion=lambda: list(_DATASETS),
+        ),
     ],
     data: Annotated[Path, typer.Option(help="The shared data folder.")] = Path("../shared/data"),
-    out: Annotated[Path | None, typer.Option(help="Where to write the Markdown table.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Where to write the Markdown table (default: its docs/ page)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --out file if it exists.")
+    ] = False,
 ) -> None:
     """Count a published election or a peer's test suite and compare every stage."""
     from .verify import droop, ers97_vs_scottish, scotland
@@ -254,16 +598,19 @@ def verify(
         "droop": (droop.verify_droop, "docs/verification/droop.md"),
         "ers97-2017": (ers97_table, "docs/verification/ers97-vs-scottish-2017.md"),
     }
-    if dataset not in checks:
-        raise _fail(f"unknown data set {dataset!r}; choose {', '.join(checks)}")
-    run, default = checks[dataset]
+    try:
+        name = _choose(dataset, list(checks), "data set")
+    except typer.BadParameter as e:
+        raise _fail(e.message) from None
+    run, default = checks[name]
     try:
         report, ok = run(data)
     except TellersError as e:
         raise _fail(str(e)) from None
     target = out or Path(default)
-    _write_atomically(target, report)
-    Console(stderr=True).print(f"wrote {target}")
+    # The docs/ page is there to be regenerated; a file the user names is kept unless --force.
+    write_output(target, report, force=force or out is None)
+    plain_console(stderr=True).print(f"wrote {target}", soft_wrap=True)
     raise typer.Exit(0 if ok else 1)
 
 
@@ -304,5 +651,20 @@ def main_callback(
 
 
 def main() -> None:
-    """Run the command line."""
-    app()
+    """Run the command line: exit 0, 1 (a verification mismatch), 2 (bad input), 3 (a bug).
+
+    The commands' own failures are turned into exit codes by the group (:class:`_Guarded`);
+    this catches what happens outside any command (while starting, or while completing).
+    """
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except TellersError as e:
+        say_error(str(e))
+        sys.exit(2)
+    except Exception as e:
+        if os.environ.get("TELLERS_TRACEBACK"):
+            raise
+        internal_error(e)
+        sys.exit(3)

@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.text import Text
 
+from .._terminal import fail, plain_console
 from ..errors import TellersError
 from ..methods.rctab import TieQuestion
+from ..model import Result
 from .config import load_config
 from .run import answers_from_file, convert_config, prompt_answer, run_config
 
@@ -24,8 +26,7 @@ __all__ = ["rctab_command"]
 
 def _fail(message: str) -> typer.Exit:
     """Print ``error: message`` on stderr and return the exit to raise (code 2)."""
-    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}", markup=True)
-    return typer.Exit(2)
+    return fail(message)  # the message is printed as text: a path may hold [brackets]
 
 
 def rctab_command(
@@ -67,7 +68,7 @@ def rctab_command(
             folder = parsed.output.output_directory.strip()
             out = (parsed.folder / folder) if folder else Path.cwd()
         if convert is not None:
-            for path in convert_config(config, out, convert):
+            for path in convert_config(config, out, convert.strip().lower()):
                 sys.stdout.write(f"{path}\n")
             return
         ask: Callable[[TieQuestion], str] | None
@@ -75,7 +76,8 @@ def rctab_command(
             ask = answers_from_file(tiebreak_answers)
         else:
             ask = prompt_answer if sys.stdin.isatty() else None
-        written = run_config(config, out, ask=ask, html=html)
+        winners: list[Result] = []
+        written = run_config(config, out, ask=ask, html=html, on_result=winners.append)
     except TellersError as e:
         message = str(e)
         if "asks the operator" in message and tiebreak_answers is None:
@@ -83,3 +85,10 @@ def rctab_command(
         raise _fail(message) from None
     for path in written:
         sys.stdout.write(f"{path}\n")
+    err = plain_console(stderr=True)
+    for r in winners:
+        line = Text()
+        line.append("Elected: ", style="bold")
+        line.append(", ".join(r.elected_names) or "nobody")
+        line.append(f" ({r.title})" if r.title and len(winners) > 1 else "")
+        err.print(line, soft_wrap=True)

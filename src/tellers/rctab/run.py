@@ -35,6 +35,7 @@ from ..methods.rctab import (
     tabulate,
     tabulate_passes,
 )
+from ..model import Result
 from .config import ContestConfig, load_config
 from .convert import cdf_json, rctab_cvr_csv
 from .cvr import Collector, build_election, read_sources
@@ -211,8 +212,13 @@ def run_config(
     *,
     ask: Callable[[TieQuestion], str] | None = None,
     html: bool = False,
+    on_result: Callable[[Result], None] | None = None,
 ) -> list[Path]:
-    """Run an RCTab config and write its reports into ``out_dir``; return the files written."""
+    """Run an RCTab config and write its reports into ``out_dir``; return the files written.
+
+    ``on_result`` is given each count's result (one per seat for multi-pass IRV), to say who
+    won.
+    """
     config = load_config(config_path)
     run = tabulate_config(config, ask)
     files: dict[Path, str] = {}
@@ -221,10 +227,13 @@ def run_config(
     for seat, count in enumerate(run.counts, start=1):
         stem = f"{config.stem}_{seat}" if multi_pass else config.stem
         files.update(_reports(config, count, stem))
+        if html or on_result is not None:
+            result = count.to_result(config.output.contest_name)
+            if on_result is not None:
+                on_result(result)
         if html:
             from ..report.html import render_count
 
-            result = count.to_result(config.output.contest_name)
             files[Path(f"{stem}_report.html")] = render_count(result)
         if config.output.generate_cdf_json:
             files[Path(f"{stem}_cdf_cvr.json")] = cdf_json(

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from .._terminal import fail
 from ..errors import TellersError
 from .loader import load, resolve, shipped
 from .nominations import NominationBook, read_csv, render_text, to_json
@@ -58,8 +58,7 @@ class ReportFormat(enum.StrEnum):
 
 
 def _fail(message: str) -> typer.Exit:
-    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}", markup=True)
-    return typer.Exit(2)
+    return fail(message)  # the message is printed as text: a path may hold [brackets]
 
 
 RulebookArg = Annotated[
@@ -115,7 +114,8 @@ def report(
     rulebook: RulebookArg,
     nominations: Annotated[Path, typer.Argument(help="The nominations CSV file.")],
     output: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="Output format.")
+        ReportFormat,
+        typer.Option("--format", "-f", help="Output: text or json.", case_sensitive=False),
     ] = ReportFormat.TEXT,
     occasion: Annotated[
         str | None, typer.Option(help="vacancy or challenge (default: the rulebook's first).")
