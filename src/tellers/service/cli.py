@@ -1,4 +1,4 @@
-"""The service's commands: ``serve``, ``demo``, ``key``, ``audit``, ``verify-result``, ``purge``.
+"""The service's commands: ``serve``, ``demo``, ``key``, ``audit``, ``verify-result``.
 
 Django is imported inside each command, so the engine's command line works without the
 service installed (and says how to install it when a service command is asked for).
@@ -7,13 +7,12 @@ service installed (and says how to install it when a service command is asked fo
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
-if TYPE_CHECKING:
-    from .elections.models import Election
+from .._terminal import plain_console, say
 
 __all__ = ["audit_app", "key_app", "register", "report_app"]
 
@@ -21,11 +20,12 @@ key_app = typer.Typer(no_args_is_help=True, help="The returning officer's electi
 audit_app = typer.Typer(no_args_is_help=True, help="The service's hash-chained audit log.")
 report_app = typer.Typer(no_args_is_help=True, help="Reports on an election in the service.")
 
-_err = Console(stderr=True, highlight=False)
+# Paths, names and problems are printed as they are, brackets and all: never read as markup.
+_err = plain_console(stderr=True)
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    _err.print(f"[bold red]error:[/] {message}")
+    say("error", message)
     return typer.Exit(code)
 
 
@@ -77,7 +77,7 @@ def audit_verify() -> None:
     n = AuditEntry.objects.count()
     if breaks:
         for b in breaks:
-            _err.print(f"[bold red]entry #{b.seq}:[/] {b.problem}")
+            say(f"entry #{b.seq}", b.problem)
         raise typer.Exit(1)
     print(f"audit chain intact: {n} entries")
 
@@ -90,14 +90,8 @@ def report_scrutineer(
 ) -> None:
     """Print the scrutineer's report (TULRCA 1992 s.52): papers, returns, count, statement."""
     _django()
-    from .scrutiny.report import render_text, scrutineer_report
-
-    print(render_text(scrutineer_report(_election(election))), end="")
-
-
-def _election(election: str) -> Election:
-    """Find ORGANISATION/ELECTION (its slugs) or an election's number, or fail naming some."""
     from .elections.models import Election
+    from .scrutiny.report import render_text, scrutineer_report
 
     query = Election.objects.select_related("organisation")
     org, _, slug = election.partition("/")
@@ -112,44 +106,7 @@ def _election(election: str) -> Election:
             f"no election {election!r} in this database"
             + (f" (it has {known})" if known else " (it has none)")
         )
-    return found
-
-
-def purge(
-    election: Annotated[
-        str, typer.Argument(help="The election: ORGANISATION/ELECTION (its slugs) or its number.")
-    ],
-    older_than_months: Annotated[
-        int,
-        typer.Option(
-            min=0, help="The retention period: purge only if published at least this long ago."
-        ),
-    ] = 12,
-    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
-) -> None:
-    """Delete a published election's roll details and ballots after the retention period.
-
-    Keeps the published bundle, the count and the audit chain (which records the purge).
-    """
-    _django()
-    from .errors import ServiceError
-    from .scrutiny.retention import purge_election
-
-    found = _election(election)
-    name = f"{found.organisation.slug}/{found.slug}"
-    if not yes and not typer.confirm(
-        f"Delete the roll's personal data and the ballots of {name}?", err=True
-    ):
-        raise typer.Exit(1)
-    try:
-        done = purge_election(found, months=older_than_months)
-    except ServiceError as e:
-        raise _fail(str(e), 1) from None
-    print(
-        f"purged {name}: {done.roll_entries} roll entries emptied, {done.roll_uploads} roll "
-        f"files, {done.sealed_ballots} sealed ballots and {done.paper_keyings} paper keyings "
-        "deleted; the published bundle, the count and the audit chain are kept"
-    )
+    print(render_text(scrutineer_report(found)), end="")
 
 
 def serve(
@@ -220,7 +177,7 @@ def demo(
     from .errors import ServiceError
 
     # No markup: paths and names are printed as they are, brackets and all.
-    out = Console(highlight=False, soft_wrap=True, markup=False)
+    out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
     call_command("migrate", verbosity=0)
     data = _shown(Path(settings.DATA_DIR))
     _err.print(f"database: {settings.DATABASES['default']['NAME']}")
@@ -254,7 +211,7 @@ def demo(
         out.print(f"  {name:<13} {_shown(path)}")
     if result.problems:
         for p in result.problems:
-            _err.print(f"[bold red]problem:[/] {p}")
+            say("problem", p)
         raise typer.Exit(1)
     zip_path = _shown(result.files["bundle.zip"])
     me = _invoked_as()
@@ -288,7 +245,7 @@ def verify_result(
         raise _fail(str(e)) from None
     if problems:
         for p in problems:
-            _err.print(f"[bold red]problem:[/] {p}")
+            say("problem", p)
         raise typer.Exit(1)
     print(f"verified: {bundle}: digests match, and a fresh count gives the published result")
 
@@ -301,4 +258,3 @@ def register(app: typer.Typer) -> None:
     app.add_typer(audit_app, name="audit")
     app.add_typer(report_app, name="report")
     app.command("verify-result")(verify_result)
-    app.command("purge")(purge)
