@@ -1,4 +1,4 @@
-"""The service's commands: ``serve``, ``demo``, ``key``, ``audit``, ``verify-result``.
+"""The service's commands: ``serve``, ``demo``, ``key``, ``audit``, ``verify-result``, ``purge``.
 
 Django is imported inside each command, so the engine's command line works without the
 service installed (and says how to install it when a service command is asked for).
@@ -7,10 +7,13 @@ service installed (and says how to install it when a service command is asked fo
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from .elections.models import Election
 
 from .._terminal import plain_console, say
 
@@ -90,8 +93,14 @@ def report_scrutineer(
 ) -> None:
     """Print the scrutineer's report (TULRCA 1992 s.52): papers, returns, count, statement."""
     _django()
-    from .elections.models import Election
     from .scrutiny.report import render_text, scrutineer_report
+
+    print(render_text(scrutineer_report(_election(election))), end="")
+
+
+def _election(election: str) -> Election:
+    """Find ORGANISATION/ELECTION (its slugs) or an election's number, or fail naming some."""
+    from .elections.models import Election
 
     query = Election.objects.select_related("organisation")
     org, _, slug = election.partition("/")
@@ -106,7 +115,44 @@ def report_scrutineer(
             f"no election {election!r} in this database"
             + (f" (it has {known})" if known else " (it has none)")
         )
-    print(render_text(scrutineer_report(found)), end="")
+    return found
+
+
+def purge(
+    election: Annotated[
+        str, typer.Argument(help="The election: ORGANISATION/ELECTION (its slugs) or its number.")
+    ],
+    older_than_months: Annotated[
+        int,
+        typer.Option(
+            min=0, help="The retention period: purge only if published at least this long ago."
+        ),
+    ] = 12,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a published election's roll details and ballots after the retention period.
+
+    Keeps the published bundle, the count and the audit chain (which records the purge).
+    """
+    _django()
+    from .errors import ServiceError
+    from .scrutiny.retention import purge_election
+
+    found = _election(election)
+    name = f"{found.organisation.slug}/{found.slug}"
+    if not yes and not typer.confirm(
+        f"Delete the roll's personal data and the ballots of {name}?", err=True
+    ):
+        raise typer.Exit(1)
+    try:
+        done = purge_election(found, months=older_than_months)
+    except ServiceError as e:
+        raise _fail(str(e), 1) from None
+    print(
+        f"purged {name}: {done.roll_entries} roll entries emptied, {done.roll_uploads} roll "
+        f"files, {done.sealed_ballots} sealed ballots and {done.paper_keyings} paper keyings "
+        "deleted; the published bundle, the count and the audit chain are kept"
+    )
 
 
 def serve(
@@ -258,3 +304,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(audit_app, name="audit")
     app.add_typer(report_app, name="report")
     app.command("verify-result")(verify_result)
+    app.command("purge")(purge)
