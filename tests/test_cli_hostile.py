@@ -517,3 +517,59 @@ def test_progress_bar_shows_file_names_as_text(
     results = count_command([a, b], "av", progress=True, jobs=1)
     assert [list(r.elected_names) for r in results] == [["A"], ["C"]]
     assert "b[red].blt" in capsys.readouterr().err
+
+
+_SLOW = """
+import sys, time, tellers.batch, tellers.cli
+real = tellers.batch.read
+def slow(*a, **k):
+    time.sleep(0.2)
+    return real(*a, **k)
+tellers.batch.read = slow
+sys.argv = ["tellers", "count", *sys.argv[1:], "--jobs", "2", "-f", "json"]
+tellers.cli.main()
+"""
+
+
+def test_interrupting_many_files_leaves_no_worker_traceback(tmp_path: Path) -> None:
+    """Ctrl-C reaches every process of the group: the workers must not print tracebacks."""
+    import signal
+    import time
+
+    files = []
+    for i in range(40):
+        files.append(str(_blt(tmp_path / f"w{i}.blt", ("A", "B"), f"w{i}")))
+    run = subprocess.Popen(
+        [sys.executable, "-c", _SLOW, *files],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    time.sleep(2.5)
+    os.killpg(run.pid, signal.SIGINT)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 130, err
+    assert b"Traceback" not in err
+    assert b"ForkProcess" not in err
+
+
+def test_among_many_files_a_refusal_names_its_file(tmp_path: Path) -> None:
+    """A method's refusal ("all are withdrawn") does not name the file; among many it must."""
+    ok = _blt(tmp_path / "ok.blt", ("A", "B"), "ok")
+    gone = tmp_path / "gone.blt"
+    gone.write_text('2 1\n-1 -2\n1 1 0\n0\n"A"\n"B"\n"T"\n')
+    r = runner.invoke(app, ["count", str(ok), str(gone), "-f", "json", "--jobs", "1"])
+    assert r.exit_code == 2
+    assert f"{gone}: " in r.stderr
+    r = runner.invoke(app, ["count", str(ok), str(gone), "-f", "json", "--jobs", "1", "-k"])
+    assert r.exit_code == 2
+    assert f"{gone}: " in r.stderr
+
+
+def test_verify_refuses_an_existing_out_before_it_counts(tmp_path: Path) -> None:
+    out = tmp_path / "droop.md"
+    out.write_text("earlier")
+    r = runner.invoke(app, ["verify", "DROOP", "--data", str(tmp_path / "none"), "--out", str(out)])
+    assert r.exit_code == 2
+    assert "--force" in r.output
+    assert out.read_text() == "earlier"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .errors import FormatError, InputError
 
-__all__ = ["check_input", "write_output"]
+__all__ = ["check_input", "check_output", "write_output"]
 
 
 def _kind(mode: int) -> str:
@@ -55,6 +55,30 @@ def check_input(path: str | Path) -> None:
         raise FormatError("cannot read: Permission denied", path=path)
 
 
+def check_output(path: str | Path, *, force: bool = False) -> int | None:
+    """Raise :class:`InputError` unless ``path`` may be written as :func:`write_output` does.
+
+    Return the permission bits of the file it would replace (None for a new file).  Called
+    before a long job as well, so a refusal comes before the work, not after it.
+    """
+    p = Path(path)
+    try:
+        st = os.lstat(p)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise InputError(f"cannot write {p}: {e.strerror or e}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(f"cannot write {p}: it is a directory; name a file inside it")
+    if stat.S_ISLNK(st.st_mode):
+        raise InputError(f"cannot write {p}: it is a symbolic link; name the file it points to")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"cannot write {p}: not a regular file ({_kind(st.st_mode)})")
+    if not force:
+        raise InputError(f"{p} already exists; pass --force to replace it")
+    return stat.S_IMODE(st.st_mode)
+
+
 def write_output(path: str | Path, data: str | bytes, *, force: bool = False) -> None:
     """Write ``data`` to ``path`` atomically; raise :class:`InputError` if it may not.
 
@@ -64,23 +88,7 @@ def write_output(path: str | Path, data: str | bytes, *, force: bool = False) ->
     only with ``force`` (it keeps its permission bits).  Missing parent folders are made.
     """
     p = Path(path)
-    try:
-        st: os.stat_result | None = os.lstat(p)
-    except FileNotFoundError:
-        st = None
-    except OSError as e:
-        raise InputError(f"cannot write {p}: {e.strerror or e}") from None
-    mode: int | None = None
-    if st is not None:
-        if stat.S_ISDIR(st.st_mode):
-            raise InputError(f"cannot write {p}: it is a directory; name a file inside it")
-        if stat.S_ISLNK(st.st_mode):
-            raise InputError(f"cannot write {p}: it is a symbolic link; name the file it points to")
-        if not stat.S_ISREG(st.st_mode):
-            raise InputError(f"cannot write {p}: not a regular file ({_kind(st.st_mode)})")
-        if not force:
-            raise InputError(f"{p} already exists; pass --force to replace it")
-        mode = stat.S_IMODE(st.st_mode)
+    mode = check_output(p, force=force)
     body = data.encode("utf-8") if isinstance(data, str) else data
     tmp = p.parent / f".{p.name}.{secrets.token_hex(6)}.tmp"
     try:

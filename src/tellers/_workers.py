@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -41,9 +42,17 @@ def forking() -> Iterator[None]:
 
     Otherwise each worker's first collection visits every inherited object, and writing its
     reference count copies the page it lives on.  The parent's collector is unfrozen after.
+
+    SIGINT is blocked while the workers are forked, and stays blocked in them: Ctrl-C goes to
+    every process of the terminal's group, and a worker would print its own traceback.  The
+    parent takes the interrupt (delivered when the block ends) and stops the workers.
     """
+    block = hasattr(signal, "pthread_sigmask")
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if block else set()
     gc.freeze()
     try:
         yield
     finally:
         gc.unfreeze()
+        if block:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)

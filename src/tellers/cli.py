@@ -28,7 +28,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from . import __version__
-from ._files import check_input, write_output
+from ._files import check_input, check_output, write_output
 from ._terminal import fail, plain_console, say, say_error
 from .errors import FormatError, TellersError
 from .formats import FORMATS, format_for, read
@@ -286,7 +286,7 @@ def _count_each(
         try:
             return info.count(read(path, input_format or format_for(path)), seats=seats, seed=seed)
         except TellersError as e:
-            return str(e)
+            return _naming(str(e), path)
 
     good: list[tuple[Path, Result]] = []
     bad: list[tuple[Path, str]] = []
@@ -296,6 +296,11 @@ def _count_each(
         else:
             good.append((path, got))
     return good, bad
+
+
+def _naming(message: str, path: Path) -> str:
+    """Return ``message`` beginning with the file it is about, if it does not name it."""
+    return message if str(path) in message else f"{path}: {message}"
 
 
 def _summary(counted: Sequence[tuple[Path, str, Result]], out: Path) -> None:
@@ -396,6 +401,8 @@ def count(
     from .batch import count_command
 
     fmt = OutputFormat(output)
+    if out is not None:
+        check_output(out, force=force)  # before the count, not after it
     if fmt is OutputFormat.PDF and out is None and sys.stdout.isatty():
         raise _fail("a PDF is not for the terminal: give --out FILE.pdf or redirect the output")
     with _inputs(files, input_format) as (paths, shown):
@@ -406,9 +413,23 @@ def count(
                 )
             else:
                 bad = []
-                results = count_command(
-                    paths, method, seats=seats, seed=seed, input_format=input_format, jobs=jobs
-                )
+                done: list[Path] = []
+                try:
+                    results = count_command(
+                        paths,
+                        method,
+                        seats=seats,
+                        seed=seed,
+                        input_format=input_format,
+                        jobs=jobs,
+                        on_result=lambda p, _: done.append(p),
+                    )
+                except TellersError as e:
+                    # The first failure in file order comes after every file before it counted:
+                    # a method's refusal does not name the file, and among many it must.
+                    if len(paths) > 1 and len(done) < len(paths):
+                        raise TellersError(_naming(str(e), paths[len(done)])) from None
+                    raise
                 good = list(zip(paths, results, strict=True))
             counted = [(p, shown[p], r) for p, r in good]
             data = _render(
@@ -603,6 +624,8 @@ def verify(
     except typer.BadParameter as e:
         raise _fail(e.message) from None
     run, default = checks[name]
+    if out is not None:
+        check_output(out, force=force)  # before the count, not after it
     try:
         report, ok = run(data)
     except TellersError as e:
