@@ -139,22 +139,22 @@ def production_env(
     return env
 
 
-def manage(env: dict[str, str], *args: str) -> None:
-    r = subprocess.run(
-        [sys.executable, "-m", "tellers.service", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if r.returncode != 0:
-        raise RuntimeError(f"{args}: {r.stdout}\n{r.stderr}")
-
-
 def prepare(env: dict[str, str]) -> None:
-    """Migrate and collect static files, as a deployment does before gunicorn starts."""
-    manage(env, "migrate", "--no-input")
-    manage(env, "collectstatic", "--no-input")
+    """Migrate and collect static files (side by side), as a deployment does before gunicorn."""
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tellers.service", *args, "--no-input"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for args in (["migrate"], ["collectstatic"])
+    ]
+    for p in procs:
+        out, _ = p.communicate(timeout=600)
+        if p.returncode != 0:
+            raise RuntimeError(f"{p.args}: {out}")
 
 
 def child(env: dict[str, str], command: str, args: dict[str, Any]) -> dict[str, Any]:
