@@ -573,3 +573,33 @@ def test_verify_refuses_an_existing_out_before_it_counts(tmp_path: Path) -> None
     assert r.exit_code == 2
     assert "--force" in r.output
     assert out.read_text() == "earlier"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["rules", "check", "{dev}"],
+        ["rules", "show", "{dev}"],
+        ["nominations", "report", "labour-leader-2020", "{dev}"],
+        ["nominations", "report", "{dev}", "{csv}"],
+        ["rctab", "{dev}"],
+        ["rctab", "{config}", "--tiebreak-answers", "{dev}"],
+        ["verify-result", "{dev}"],
+        ["compare", "{dev}", "--input-format", "blt"],
+    ],
+)
+def test_every_command_refuses_a_device_or_fifo(tmp_path: Path, args: list[str]) -> None:
+    """Each file a command reads must be a regular file: ``/dev/zero`` never ends."""
+    config = tmp_path / "c_config.json"
+    config.write_text("{}")
+    csv = tmp_path / "n.csv"
+    csv.write_text("candidate,stage,nominator,body\n")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for dev in ("/dev/zero", str(fifo)):
+        filled = [a.format(dev=dev, csv=csv, config=config) for a in args]
+        if filled[0] == "verify-result":
+            pytest.importorskip("django")
+        run = _tellers(*filled, timeout=30)
+        assert run.returncode == 2, (filled, run.stderr)
+        assert b"not a regular file" in run.stderr, (filled, run.stderr)

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
+from .._files import check_input
 from .._terminal import fail, plain_console
 from ..errors import TellersError
 from ..methods.rctab import TieQuestion
@@ -63,6 +64,9 @@ def rctab_command(
 ) -> None:
     """Run an RCTab config unchanged: read its CVRs, count, write RCTab's detailed reports."""
     try:
+        check_input(config)
+        if tiebreak_answers is not None:
+            check_input(tiebreak_answers)
         if out is None:
             parsed = load_config(config)
             folder = parsed.output.output_directory.strip()

@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from .._files import check_input
 from .._terminal import fail
 from ..errors import TellersError
 from .loader import load, resolve, shipped
@@ -71,6 +72,7 @@ def check(rulebook: RulebookArg) -> None:
     """Validate a rulebook; name the file, line and problem if it is wrong."""
     try:
         path = resolve(rulebook)
+        check_input(path)
         book = load(path)
     except TellersError as e:
         raise _fail(str(e)) from None
@@ -85,7 +87,9 @@ def check(rulebook: RulebookArg) -> None:
 def show(rulebook: RulebookArg) -> None:
     """Explain a rulebook in plain English."""
     try:
-        book = load(rulebook)
+        path = resolve(rulebook)
+        check_input(path)
+        book = load(path)
     except TellersError as e:
         raise _fail(str(e)) from None
     sys.stdout.write(describe(book))
@@ -138,8 +142,11 @@ def report(
     except ValueError:
         raise _fail(f"--as-of {as_of!r} is not a date (write YYYY-MM-DD)") from None
     try:
+        path = resolve(rulebook)
+        check_input(path)
+        check_input(nominations)
         book = NominationBook(
-            load(rulebook),
+            load(path),
             occasion=occasion,
             sizes=_sizes(size or []),
             membership_totals=_sizes(membership or []),

@@ -283,11 +283,14 @@ def verify_result(
     bundle: Annotated[Path, typer.Argument(help="A published result bundle (.zip).")],
 ) -> None:
     """Check a published bundle: digests, a fresh count of its ballots, its receipts."""
+    from .._files import check_input
+    from ..errors import TellersError
     from .publication.verify import BundleError, verify_bundle
 
     try:
+        check_input(bundle)
         problems = verify_bundle(bundle)
-    except BundleError as e:
+    except (BundleError, TellersError) as e:
         raise _fail(str(e)) from None
     if problems:
         for p in problems:
