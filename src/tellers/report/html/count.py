@@ -355,18 +355,25 @@ def render_count_fragment(
     heading_level: int = 2,
     id_prefix: str = "count",
     charts: bool = True,
+    facts: bool = True,
 ) -> str:
-    """Return the result sheet as a ``<section>`` for embedding in a page that has the CSS."""
+    """Return the result sheet as a ``<section>`` for embedding in a page that has the CSS.
+
+    ``facts=False`` leaves out the title and the heading facts, for a page that gives them
+    itself (the ballot service's results page); the sheet's own headings then start at
+    ``heading_level``.
+    """
     h = max(1, min(heading_level, 5))
-    sub = h + 1
+    sub = h + 1 if facts else h
     p = _shown(result)
     n = len(result.rounds)
-    out = [
-        f'<section class="tellers-report" id="{esc(id_prefix)}">',
-        f"<h{h}>{esc(_title(result, election))}</h{h}>",
-        _facts(result, election, source_sha256, source_name),
-        f"<h{sub}>Result sheet</h{sub}>",
-    ]
+    out = [f'<section class="tellers-report" id="{esc(id_prefix)}">']
+    if facts:
+        out += [
+            f"<h{h}>{esc(_title(result, election))}</h{h}>",
+            _facts(result, election, source_sha256, source_name),
+        ]
+    out.append(f"<h{sub}>Result sheet</h{sub}>")
     out += [_stage_table(result, election, b, n) for b in _blocks(n, _block_size(result, election))]
     ties = result.tiebreaks
     if ties:

@@ -114,7 +114,10 @@ def result_sheet(result_json: str) -> Sheet:
         valid=data["valid"],
         elected=elected,
         # The renderer escapes every name and note it is given.
-        html=mark_safe(render_count_fragment(result, heading_level=2, id_prefix="result")),
+        # The pages give the title and the facts; the sheet starts under their heading.
+        html=mark_safe(
+            render_count_fragment(result, heading_level=3, id_prefix="result", facts=False)
+        ),
     )
 
 
