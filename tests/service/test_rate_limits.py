@@ -117,3 +117,50 @@ def test_the_client_address_behind_the_proxy(settings: Any) -> None:
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Behind the proxy: the hop the proxy added (the client could forge the ones before it).
     assert client_ip(request) == "192.0.2.1"
+
+
+@pytest.mark.redis
+def test_workers_share_their_counts_through_redis(settings: Any, tmp_path: Any) -> None:
+    """Another process (as another gunicorn worker) on TELLERS_CACHE_URL sees this one's
+    count; on the default local-memory cache it would not (why deploy.md asks for Redis)."""
+    import os
+    import secrets
+    import subprocess
+    import sys
+
+    from ._services import require_redis
+
+    url = require_redis()
+    token = "shared-" + secrets.token_urlsafe(16)
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    }
+    settings.TELLERS_RATE_LINK_TOKEN = "3/h"
+    for n in range(3):
+        assert _ip(n).get(f"/vote/{token}/").status_code == 404
+    worker = (
+        "import django; django.setup()\n"
+        "from django.test import Client\n"
+        "c = Client(REMOTE_ADDR='198.51.100.9', raise_request_exception=False)\n"
+        f"print(c.get('/vote/{token}/').status_code)\n"
+    )
+
+    def other_worker(**env: str) -> str:
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("TELLERS_")}
+        out = subprocess.run(
+            [sys.executable, "-c", worker],
+            env={
+                **clean,
+                "DJANGO_SETTINGS_MODULE": "tellers.service.settings",
+                "TELLERS_DATA_DIR": str(tmp_path),  # an empty database: a page would fail
+                "TELLERS_RATE_LINK_TOKEN": "3/h",
+                **env,
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        return out.stdout.strip().splitlines()[-1] if out.stdout.strip() else out.stderr
+
+    assert other_worker(TELLERS_CACHE_URL=url) == "429"
+    assert other_worker() != "429"  # its own local memory has counted nothing
