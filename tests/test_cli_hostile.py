@@ -467,7 +467,8 @@ def test_summary_on_stderr_when_writing_a_file(tmp_path: Path) -> None:
     assert str(out) in r.stderr.replace("\n", "")
 
 
-def test_rctab_prints_the_winners(tmp_path: Path) -> None:
+def _rctab_config(tmp_path: Path) -> Path:
+    """Write a small generic-CSV RCTab contest (A wins) and its config; return the config."""
     (tmp_path / "cvr.csv").write_text("id,A,B,C\n1,1,2,\n2,1,,2\n3,2,1,\n4,1,,\n5,,,1\n")
     config = {
         "tabulatorVersion": "TEST",
@@ -494,6 +495,11 @@ def test_rctab_prints_the_winners(tmp_path: Path) -> None:
     }
     path = tmp_path / "small_config.json"
     path.write_text(json.dumps(config))
+    return path
+
+
+def test_rctab_prints_the_winners(tmp_path: Path) -> None:
+    path = _rctab_config(tmp_path)
     r = runner.invoke(app, ["rctab", str(path), "--out", str(tmp_path / "o"), "--no-html"])
     assert r.exit_code == 0, r.output
     assert "Elected: A" in r.output
@@ -603,3 +609,32 @@ def test_every_command_refuses_a_device_or_fifo(tmp_path: Path, args: list[str])
         run = _tellers(*filled, timeout=30)
         assert run.returncode == 2, (filled, run.stderr)
         assert b"not a regular file" in run.stderr, (filled, run.stderr)
+
+
+def test_rctab_reports_replace_regular_files_only(tmp_path: Path) -> None:
+    """A report's name in the folder that is a symbolic link or a FIFO is refused, and
+    nothing is written; new reports take the umask's mode."""
+    path = _rctab_config(tmp_path)
+    out = tmp_path / "o"
+    out.mkdir()
+    target = tmp_path / "elsewhere.json"
+    target.write_text("keep me")
+    (out / "small_detailed_report.json").symlink_to(target)
+    r = runner.invoke(app, ["rctab", str(path), "--out", str(out), "--no-html"])
+    assert r.exit_code == 2, r.output
+    assert "symbolic link" in r.output
+    assert target.read_text() == "keep me"
+    assert [p.name for p in out.iterdir()] == ["small_detailed_report.json"]
+    (out / "small_detailed_report.json").unlink()
+    os.mkfifo(out / "small_detailed_report.json")
+    r = runner.invoke(app, ["rctab", str(path), "--out", str(out), "--no-html"])
+    assert r.exit_code == 2, r.output
+    assert "not a regular file" in r.output
+    (out / "small_detailed_report.json").unlink()
+    old = os.umask(0o022)
+    try:
+        r = runner.invoke(app, ["rctab", str(path), "--out", str(out), "--no-html"])
+    finally:
+        os.umask(old)
+    assert r.exit_code == 0, r.output
+    assert stat.S_IMODE((out / "small_detailed_report.json").stat().st_mode) == 0o644

@@ -19,14 +19,13 @@ memory first; nothing is written unless the whole run succeeds.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ConfigurationError, FormatError
+from .._files import check_output, write_output
+from ..errors import ConfigurationError, FormatError, InputError
 from ..methods.rctab import (
     RctabCount,
     RctabRules,
@@ -257,23 +256,23 @@ def convert_config(config_path: str | Path, out_dir: str | Path, to: str) -> lis
 
 
 def _write_all(out_dir: Path, files: dict[Path, str]) -> list[Path]:
-    """Write every file atomically; on failure remove what was written."""
+    """Write every file atomically; on failure remove what was written.
+
+    Each report replaces a regular file of its name (as RCTab does) but never a symbolic
+    link, FIFO, device or folder: those are refused before anything is written.  New files
+    take the umask's mode; a replaced one keeps its own.
+    """
+    for rel in files:
+        check_output(out_dir / rel, force=True)
     written: list[Path] = []
     try:
         for rel, text in files.items():
             path = out_dir / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-                    f.write(text)
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_output(path, text, force=True)
             written.append(path)
-    except OSError as e:
+    except (OSError, InputError) as e:
         for p in written:
             p.unlink(missing_ok=True)
-        raise ConfigurationError(f"cannot write the reports to {out_dir}: {e.strerror}") from None
+        why = e.strerror if isinstance(e, OSError) else str(e)
+        raise ConfigurationError(f"cannot write the reports to {out_dir}: {why}") from None
     return written
