@@ -88,9 +88,16 @@ class _ThreadingServer(ThreadingMixIn, WSGIServer):
 
 @contextmanager
 def _serving() -> Iterator[str]:
-    """Serve the Django project on a free loopback port; yield its base URL."""
+    """Serve the Django project on a free loopback port; yield its base URL.
+
+    The rate limits are off while it serves: every demo voter comes from 127.0.0.1, faster
+    than the per-address limit on voting links allows any one address.
+    """
+    from django.conf import settings
     from django.core.wsgi import get_wsgi_application
 
+    limits = getattr(settings, "RATELIMIT_ENABLE", True)
+    settings.RATELIMIT_ENABLE = False
     server = make_server(
         "127.0.0.1",
         0,
@@ -105,6 +112,7 @@ def _serving() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+        settings.RATELIMIT_ENABLE = limits
 
 
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
