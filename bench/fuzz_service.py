@@ -330,7 +330,14 @@ def main(argv: list[str]) -> None:
                 )
             check_rulebook(mutate_lines(base, ops))
 
-    atheris.Setup([argv[0], *argv[2:]], one)
+    # libFuzzer starts at 4-byte inputs and grows them slowly; a roll or a rulebook edit needs
+    # room from the first run.
+    options = argv[2:]
+    if not any(o.startswith("-max_len") for o in options):
+        options.append("-max_len=4096")
+    if not any(o.startswith("-len_control") for o in options):
+        options.append("-len_control=0")
+    atheris.Setup([argv[0], *options], one)
     atheris.Fuzz()
 
 
