@@ -638,3 +638,49 @@ def test_rctab_reports_replace_regular_files_only(tmp_path: Path) -> None:
         os.umask(old)
     assert r.exit_code == 0, r.output
     assert stat.S_IMODE((out / "small_detailed_report.json").stat().st_mode) == 0o644
+
+
+#: A name that would clear the screen and turn what follows red on a terminal; the bidi
+#: override would show what follows it backwards.
+ESCAPING = ("A\x1b[2J\x1b[31mX", "B\u202eC", "D")
+
+
+@pytest.mark.parametrize("color", [False, True])
+def test_control_characters_from_a_file_never_reach_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, color: bool
+) -> None:
+    """Escape sequences in names and file names are shown escaped, never sent raw."""
+    if color:
+        monkeypatch.setenv("FORCE_COLOR", "1")
+    ward = _blt(tmp_path / "esc.blt", ESCAPING, "T\x1b]0;pwned\x07")
+    runs = [["count", str(ward)], ["compare", str(ward)]]
+    if color:  # CSV is data: escaped only on its way to a terminal
+        runs.append(["count", str(ward), "-f", "csv"])
+    for args in runs:
+        r = runner.invoke(app, [*args, "--width", "200"])
+        assert r.exit_code == 0, r.output
+        assert "\x1b[2J" not in r.output and "\x1b]0" not in r.output, args
+        assert "\u202e" not in r.output, args
+        assert "\\x1b[2J" in r.output, args
+    bad = tmp_path / "e\x1b[31mvil.blt"
+    bad.write_text("garbage\n")
+    r = runner.invoke(app, ["count", str(bad)])
+    assert r.exit_code == 2
+    assert "\x1b[31m" not in r.output
+    assert "e\\x1b[31mvil.blt" in r.output
+
+
+def test_a_rulebook_title_with_escapes_is_shown_escaped(tmp_path: Path) -> None:
+    from tellers.rules.loader import shipped_path
+
+    text = shipped_path("labour-leader-2020").read_text(encoding="utf-8")
+    book = tmp_path / "book.toml"
+    book.write_text(
+        text.replace('title = "Labour Party leader', 'title = "\\u001b[2JLabour Party leader', 1),
+        encoding="utf-8",
+    )
+    for args in (["rules", "check", str(book)], ["rules", "show", str(book)]):
+        r = runner.invoke(app, args)
+        assert r.exit_code == 0, r.output
+        assert "\x1b" not in r.output
+        assert "\\x1b[2JLabour Party leader" in r.output

@@ -7,13 +7,33 @@ styles are given as styles, never written into the string.
 
 from __future__ import annotations
 
+import re
 from typing import TextIO
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
-__all__ = ["fail", "plain_console", "say", "say_error"]
+__all__ = ["fail", "has_controls", "plain_console", "printable", "say", "say_error"]
+
+#: Characters a terminal acts on rather than shows: C0 and C1 controls (but newline and tab),
+#: DEL, and the bidirectional overrides and isolates that would show text out of order.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    c = ord(m.group())
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+
+def printable(text: str) -> str:
+    """Return ``text`` with every control character written as an escape (``\\x1b``)."""
+    return _CONTROLS.sub(_escape, text)
+
+
+def has_controls(text: str) -> bool:
+    """Return whether ``text`` holds a character :func:`printable` would escape."""
+    return _CONTROLS.search(text) is not None
 
 
 def plain_console(*, stderr: bool = False, file: TextIO | None = None) -> Console:
@@ -25,7 +45,7 @@ def say(label: str, message: str, *, style: str = "bold red") -> None:
     """Print ``label: message`` on stderr, the label styled and the message as text."""
     line = Text()
     line.append(f"{label}:", style=style)
-    line.append(" " + message)
+    line.append(" " + printable(message))
     plain_console(stderr=True).print(line, soft_wrap=True)
 
 

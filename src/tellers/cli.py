@@ -29,7 +29,7 @@ from typer.core import TyperGroup
 
 from . import __version__
 from ._files import check_input, check_output, write_output
-from ._terminal import fail, plain_console, say, say_error
+from ._terminal import fail, has_controls, plain_console, printable, say, say_error
 from .errors import FormatError, TellersError
 from .formats import FORMATS, format_for, read
 from .methods import REGISTRY
@@ -309,12 +309,13 @@ def _summary(counted: Sequence[tuple[Path, str, Result]], out: Path) -> None:
     if len(counted) <= 20:
         for _, name, r in counted:
             line = Text()
-            line.append(f"{name}: " if len(counted) > 1 else "")
+            line.append(f"{printable(name)}: " if len(counted) > 1 else "")
             line.append("elected: ", style="bold")
-            line.append(", ".join(r.elected_names) or "nobody")
+            line.append(printable(", ".join(r.elected_names)) or "nobody")
             err.print(line, soft_wrap=True)
     err.print(
-        f"wrote {out} ({len(counted)} count{'s' if len(counted) != 1 else ''})", soft_wrap=True
+        f"wrote {printable(str(out))} ({len(counted)} count{'s' if len(counted) != 1 else ''})",
+        soft_wrap=True,
     )
 
 
@@ -478,8 +479,11 @@ def _render(
             json.dumps({"source": name, **to_json_dict(r)}, ensure_ascii=False) + "\n"
             for _, name, r in counted
         )
+    console = Console(highlight=False)
+    terminal = to_terminal and console.is_terminal
     if fmt is OutputFormat.CSV:
-        return "\n".join(to_csv(r) for r in results)
+        csv = "\n".join(to_csv(r) for r in results)
+        return printable(csv) if terminal else csv  # data, but no escape reaches a terminal
     if fmt is OutputFormat.HTML:
         return _html_report(counted, input_format)
     if fmt is OutputFormat.PDF:
@@ -488,13 +492,16 @@ def _render(
         return to_pdf(_html_report(counted, input_format))
     if fmt is OutputFormat.RCTAB_JSON:
         return _rctab_summaries(counted, input_format, several=several)
-    console = Console(highlight=False)
-    if to_terminal and console.is_terminal:
+    w = width or (console.width if terminal else 120)
+    plain = "\n".join(render_text(r, width=w) for r in results)
+    if terminal and not has_controls(plain):
         # Rendered with colour already; written as it is (never read again as markup).
         for r in results:
-            sys.stdout.write(render_text(r, width=width or console.width, color=True))
+            sys.stdout.write(render_text(r, width=w, color=True))
         return None
-    return "\n".join(render_text(r, width=width or 120) for r in results)
+    # A name or title holding control characters is shown escaped, never acted on, and
+    # without colour: the escapes rich writes could not be told from the file's.
+    return printable(plain)
 
 
 def _rctab_summaries(
@@ -571,8 +578,13 @@ def compare(
         return
     console = Console(highlight=False)
     w = width or (console.width if console.is_terminal else 120)
-    # Rendered (with colour on a terminal) and written as it is: never read as markup.
-    sys.stdout.write(render_comparison(comparison, width=w, color=console.is_terminal))
+    # Rendered (with colour on a terminal) and written as it is: never read as markup; a name
+    # holding control characters is shown escaped and without colour.
+    plain = render_comparison(comparison, width=w)
+    if console.is_terminal and not has_controls(plain):
+        sys.stdout.write(render_comparison(comparison, width=w, color=True))
+    else:
+        sys.stdout.write(printable(plain))
 
 
 @app.command()
@@ -633,7 +645,7 @@ def verify(
     target = out or Path(default)
     # The docs/ page is there to be regenerated; a file the user names is kept unless --force.
     write_output(target, report, force=force or out is None)
-    plain_console(stderr=True).print(f"wrote {target}", soft_wrap=True)
+    plain_console(stderr=True).print(f"wrote {printable(str(target))}", soft_wrap=True)
     raise typer.Exit(0 if ok else 1)
 
 

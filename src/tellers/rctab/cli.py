@@ -15,7 +15,7 @@ import typer
 from rich.text import Text
 
 from .._files import check_input
-from .._terminal import fail, plain_console
+from .._terminal import fail, plain_console, printable
 from ..errors import TellersError
 from ..methods.rctab import TieQuestion
 from ..model import Result
@@ -73,7 +73,7 @@ def rctab_command(
             out = (parsed.folder / folder) if folder else Path.cwd()
         if convert is not None:
             for path in convert_config(config, out, convert.strip().lower()):
-                sys.stdout.write(f"{path}\n")
+                sys.stdout.write(printable(f"{path}\n"))
             return
         ask: Callable[[TieQuestion], str] | None
         if tiebreak_answers is not None:
@@ -88,11 +88,11 @@ def rctab_command(
             message += " (pass --tiebreak-answers FILE, or run on a terminal to be asked)"
         raise _fail(message) from None
     for path in written:
-        sys.stdout.write(f"{path}\n")
+        sys.stdout.write(printable(f"{path}\n"))
     err = plain_console(stderr=True)
     for r in winners:
         line = Text()
         line.append("Elected: ", style="bold")
-        line.append(", ".join(r.elected_names) or "nobody")
-        line.append(f" ({r.title})" if r.title and len(winners) > 1 else "")
+        line.append(printable(", ".join(r.elected_names)) or "nobody")
+        line.append(f" ({printable(r.title)})" if r.title and len(winners) > 1 else "")
         err.print(line, soft_wrap=True)

@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from .._files import check_input
-from .._terminal import fail
+from .._terminal import fail, printable
 from ..errors import TellersError
 from .loader import load, resolve, shipped
 from .nominations import NominationBook, read_csv, render_text, to_json
@@ -77,10 +77,11 @@ def check(rulebook: RulebookArg) -> None:
     except TellersError as e:
         raise _fail(str(e)) from None
     doubts = len(book.unconfirmed())
-    sys.stdout.write(
+    text = (
         f"ok: {path}: {book.title} ({len(book.offices)} offices, {len(book.stages)} "
         f"nomination stages, {len(book.sources)} sources, {doubts} unconfirmed statements)\n"
     )
+    sys.stdout.write(printable(text))  # a title is the file's: no escape reaches a terminal
 
 
 @rules_app.command("show")
@@ -92,7 +93,7 @@ def show(rulebook: RulebookArg) -> None:
         book = load(path)
     except TellersError as e:
         raise _fail(str(e)) from None
-    sys.stdout.write(describe(book))
+    sys.stdout.write(printable(describe(book)))
 
 
 @rules_app.command("list")
@@ -155,4 +156,6 @@ def report(
     except TellersError as e:
         raise _fail(str(e)) from None
     result = book.report(as_of=when, final=final)
-    sys.stdout.write(to_json(result) if output is ReportFormat.JSON else render_text(result))
+    sys.stdout.write(
+        to_json(result) if output is ReportFormat.JSON else printable(render_text(result))
+    )
