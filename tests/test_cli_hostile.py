@@ -684,3 +684,19 @@ def test_a_rulebook_title_with_escapes_is_shown_escaped(tmp_path: Path) -> None:
         assert r.exit_code == 0, r.output
         assert "\x1b" not in r.output
         assert "\\x1b[2JLabour Party leader" in r.output
+
+
+def test_case_is_ignored_in_every_command_s_choices(tmp_path: Path) -> None:
+    text = Path(EXAMPLE).read_bytes()
+    r = runner.invoke(app, ["compare", "-", "-f", "JSON", "--methods", "AV"], input=text)
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["title"] == "Example committee election"
+    book = tmp_path / "n.csv"
+    book.write_text("kind,office,candidate,nominator,body\n")
+    r = runner.invoke(
+        app, ["nominations", "report", "labour-leader-2020", str(book), "--occasion", "VACANCY"]
+    )
+    assert r.exit_code == 0, r.output
+    config = _rctab_config(tmp_path)
+    r = runner.invoke(app, ["rctab", str(config), "--convert", "CDF", "--out", str(tmp_path / "c")])
+    assert r.exit_code == 0, r.output

@@ -146,8 +146,12 @@ def report(
         path = resolve(rulebook)
         check_input(path)
         check_input(nominations)
+        rules = load(path)
+        if occasion is not None:  # named as the rulebook names it, whatever the case
+            low = occasion.strip().lower()
+            occasion = next((o for o in rules.occasions if o.lower() == low), occasion)
         book = NominationBook(
-            load(path),
+            rules,
             occasion=occasion,
             sizes=_sizes(size or []),
             membership_totals=_sizes(membership or []),
