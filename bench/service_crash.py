@@ -8,10 +8,10 @@ production settings on a fresh PostgreSQL database, or on a fresh SQLite file in
 Voters then go through the real pages while a killer, at random moments (``--min-gap`` to
 ``--max-gap`` seconds apart, from ``--seed``), sends SIGKILL to gunicorn's master and every
 worker at once and starts it again, ``--kills`` times; on PostgreSQL, halfway through, it also
-stops the database server the hard way (``pg_ctlcluster 15 main stop -m immediate``: no
-checkpoint, as in a power cut) and starts it again.  A voter whose request fails (refused
-connection, a cut-off response, a 5xx while the database is down) waits a moment and starts
-again from their link, as a person would; a voter whose *cast* got no answer learns from the
+stops the database server the hard way, gunicorn left running (``pg_ctlcluster 15 main stop
+-m immediate``: no shutdown checkpoint, the server's state as after a power cut) and starts it
+again.  A voter whose request fails (refused connection, a cut-off response, a 5xx while the
+database is down) waits a moment and starts again from their link, as a person would; a voter whose *cast* got no answer learns from the
 link whether it went in (the link refuses a spent credential).
 
 When every voter is done the returning officer closes, counts with the key file and publishes,
@@ -82,21 +82,27 @@ async def killer(
     done: asyncio.Event,
     log: list[dict[str, Any]],
 ) -> None:
-    """SIGKILL gunicorn ``kills`` times at random moments, restarting it each time."""
+    """SIGKILL gunicorn ``kills`` times at random moments, restarting it each time.
+
+    Before the app kills numbered in ``db_kill_at`` the database server is stopped the hard
+    way instead, with gunicorn left running: transactions in flight lose their server, and
+    requests fail until it is back.
+    """
     for k in range(1, kills + 1):
-        try:
-            await asyncio.wait_for(done.wait(), rng.uniform(*gaps))
-            return  # every voter is done: no load left to kill under
-        except TimeoutError:
-            pass
-        t0 = time.monotonic()
-        await asyncio.to_thread(server.kill)
-        entry: dict[str, Any] = {"kill": k, "at": round(t0, 2)}
-        if k in db_kill_at:
-            entry["database_down_seconds"] = round(await asyncio.to_thread(kill_database), 2)
-        entry["restart_seconds"] = round(await asyncio.to_thread(server.start), 2)
-        log.append(entry)
-        print(f"kill {k}: {entry}", flush=True)
+        for victim in ("database", "app") if k in db_kill_at else ("app",):
+            try:
+                await asyncio.wait_for(done.wait(), rng.uniform(*gaps))
+                return  # every voter is done: no load left to kill under
+            except TimeoutError:
+                pass
+            entry: dict[str, Any] = {"kill": k, "victim": victim, "at": round(time.monotonic())}
+            if victim == "database":
+                entry["down_seconds"] = round(await asyncio.to_thread(kill_database), 2)
+            else:
+                await asyncio.to_thread(server.kill)
+                entry["restart_seconds"] = round(await asyncio.to_thread(server.start), 2)
+            log.append(entry)
+            print(f"kill: {entry}", flush=True)
 
 
 async def crash_run(
@@ -186,8 +192,8 @@ def run(
             problems += [f"a voter never finished: {p.error}" for p in without[:5]]
             if len(without) > 5:
                 problems.append(f"... and {len(without) - 5} more voters never finished")
-    app_kills = len(log)
-    db_down = [e["database_down_seconds"] for e in log if "database_down_seconds" in e]
+    app_kills = sum(1 for e in log if e["victim"] == "app")
+    db_down = [e["down_seconds"] for e in log if e["victim"] == "database"]
     if app_kills < kills:
         problems.append(f"only {app_kills} of {kills} kills happened before the voters finished")
     return {
@@ -200,7 +206,7 @@ def run(
         "app_kills": app_kills,
         "db_kills": len(db_down),
         "database_down_seconds": db_down,
-        "restart_seconds_max": max((e["restart_seconds"] for e in log), default=0),
+        "restart_seconds_max": max((e.get("restart_seconds", 0) for e in log), default=0),
         "wall_seconds": round(wall, 1),
         "receipts_shown": sum(1 for p in people if p.receipt),
         "receipts_lost_in_crash": sum(1 for p in people if p.spent and not p.receipt),
