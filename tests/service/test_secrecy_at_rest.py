@@ -172,9 +172,14 @@ def test_no_ranking_or_token_in_clear_in_the_database_its_log_or_a_backup(
     sqlite = connection.vendor == "sqlite"
     db_path = Path(connection.settings_dict["NAME"]) if sqlite else None
 
+    context = f"(seed {seed})"
+    # Raw SQL over every column of every table after the invitations, halfway through the
+    # voting and at the end (a spent link's hash is cleared, so each moment matters).
+    assert found(every_value(), rankings, tokens) == [], f"after the invitations {context}"
     half = VOTERS // 2
     for h, r in ballots[:half]:
         cast_ballot(election, h, r)
+    assert found(every_value(), rankings, tokens) == [], f"halfway {context}"
     backup = tmp_path / "mid-ballot-backup.sqlite3"
     if db_path is not None:
         # A backup taken while the ballot is open, as a nightly job (or a thief) would take it.
@@ -192,7 +197,6 @@ def test_no_ranking_or_token_in_clear_in_the_database_its_log_or_a_backup(
         for s in SealedBallot.objects.filter(election=election).values_list("sealed", flat=True)
     ]
     assert len(sealed) == VOTERS
-    context = f"(seed {seed})"
 
     # Raw SQL over every column of every table: the box is there, sealed; nothing in clear.
     values = every_value()
