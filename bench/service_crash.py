@@ -11,8 +11,9 @@ worker at once and starts it again, ``--kills`` times; on PostgreSQL, halfway th
 stops the database server the hard way, gunicorn left running (``pg_ctlcluster 15 main stop
 -m immediate``: no shutdown checkpoint, the server's state as after a power cut) and starts it
 again.  A voter whose request fails (refused connection, a cut-off response, a 5xx while the
-database is down) waits a moment and starts again from their link, as a person would; a voter whose *cast* got no answer learns from the
-link whether it went in (the link refuses a spent credential).
+database is down) waits a moment and starts again from their link, as a person would; a voter
+whose *cast* got no answer learns from the link whether it went in (the link refuses a spent
+credential).
 
 When every voter is done the returning officer closes, counts with the key file and publishes,
 and the run proves, from the published bundle alone and the database's roll:
