@@ -154,7 +154,7 @@ def prepare(env: dict[str, str]) -> None:
     for p in procs:
         out, _ = p.communicate(timeout=600)
         if p.returncode != 0:
-            raise RuntimeError(f"{p.args}: {out}")
+            raise RuntimeError(f"{p.args!r}: {out}")
 
 
 def child(env: dict[str, str], command: str, args: dict[str, Any]) -> dict[str, Any]:

@@ -38,13 +38,15 @@ def main() -> None:
             import django
 
             django.setup()
-            from django.db import connections
+            from django.db import connection, connections
             from django.test import Client
+            from django.test.utils import CaptureQueriesContext
             from pyinstrument import Profiler
 
             profiler = Profiler(interval=0.0005)
             cpu: dict[str, list[float]] = {k: [] for k in load.KINDS}
             wall: dict[str, list[float]] = {k: [] for k in load.KINDS}
+            queries: dict[str, list[float]] = {k: [] for k in load.KINDS}
             rankings = load.rankings(a.voters)
             # One client (one handler: its middleware, whitenoise's file scan among them, is
             # built once, as in a gunicorn worker); a fresh cookie jar for each voter.
@@ -62,11 +64,13 @@ def main() -> None:
                     c0, w0 = time.process_time(), time.perf_counter()
                     if kind == a.kind:
                         profiler.start()
-                    r = c.post(path, data) if method == "POST" else c.get(path)
+                    with CaptureQueriesContext(connection) as q:
+                        r = c.post(path, data) if method == "POST" else c.get(path)
                     if kind == a.kind:
                         profiler.stop()
                     cpu[kind].append((time.process_time() - c0) * 1000)
                     wall[kind].append((time.perf_counter() - w0) * 1000)
+                    queries[kind].append(len(q.captured_queries))
                     assert r.status_code in (200, 303), (kind, r.status_code)
                     return r.content.decode()
 
@@ -81,10 +85,11 @@ def main() -> None:
                 step("receipt", "GET", "/vote/receipt/", None)
             connections.close_all()
     print(f"load average {os.getloadavg()}")
-    print("| request | CPU ms (median) | wall ms (median) |")
-    print("|---|---:|---:|")
+    print("| request | CPU ms (median) | wall ms (median) | SQL statements |")
+    print("|---|---:|---:|---:|")
     for k in load.KINDS:
-        print(f"| {k} | {load.percentile(cpu[k], 50):.1f} | {load.percentile(wall[k], 50):.1f} |")
+        med = [load.percentile(x[k], 50) for x in (cpu, wall, queries)]
+        print(f"| {k} | {med[0]:.1f} | {med[1]:.1f} | {med[2]:.0f} |")
     print(profiler.output_text(unicode=True, color=False, show_all="SHOW_ALL" in os.environ))
 
 
