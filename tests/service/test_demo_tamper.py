@@ -63,7 +63,7 @@ def _one_ballot_changed(blt: str) -> str:
 )
 def test_the_demo_bundle_and_audit_log_reject_alterations(tmp_path: Path) -> None:
     data = tmp_path / "demo"
-    done = _run(["demo", "--members", "20", "--dir", str(data)], tmp_path)
+    done = _run(["demo", "--members", "10", "--dir", str(data)], tmp_path)
     assert done.returncode == 0, done.stderr + done.stdout
     bundle = data / "demo-results" / "deputy-leader" / "bundle.zip"
     assert _run(["verify-result", str(bundle)], data).returncode == 0
