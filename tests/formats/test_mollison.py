@@ -95,7 +95,8 @@ GOOD = "1 W\n1 2 2 5\nA, X\nB, Y\n3 1 2\n2 2 1\n"
         ("1 W\n1 2 2 6\nA, X\nB, Y\n3 1 2\n2 2 1\n", 2, "6 valid votes"),
         ("1 W\n1 2 2\n", 2, "line 2 must be"),
         ("1 W\n0 2 2 5\n", 2, "seats 0 is below 1"),
-        ("1 W\n1 2 2 5\nA, X\nA, Y\n3 1 2\n2 2 1\n", 3, "same name"),
+        # Same name and same party: nothing tells them apart (different parties are allowed).
+        ("1 W\n1 2 2 5\nA, X\nA, X\n3 1 2\n2 2 1\n", 3, "same name"),
         ('1 W\n1 2 2 5\n"A" B "X"\nB, Y\n3 1 2\n2 2 1\n', 3, "candidate line"),
         ("\n1 2 2 5\n", 1, "line 1"),
         ("", 1, "empty"),

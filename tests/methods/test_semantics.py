@@ -47,18 +47,23 @@ def test_zero_seats_are_refused(method: str) -> None:
 
 
 @pytest.mark.parametrize("method", MULTI_SEAT)
-def test_more_seats_than_candidates_are_refused(method: str) -> None:
+def test_more_seats_than_candidates_elects_them_and_says_a_seat_is_vacant(method: str) -> None:
+    # An uncontested election: the candidates standing are declared elected without a poll
+    # and the seat beyond them stays vacant (Shetland's North Isles, 2022: two for three seats).
     election = Election.from_orders(["A", "B", "C"], [((0, 1), 3), ((1,), 2)])
-    with pytest.raises(ConfigurationError, match="4 seats but only 3 continuing candidates"):
-        tellers.count(election, method, seats=4)
+    result = tellers.count(election, method, seats=4)
+    assert sorted(result.elected_names) == ["A", "B", "C"]
+    assert "Uncontested: 3 candidates standing for 4 seats" in result.rounds[0].note
+    assert "1 seat left vacant" in result.rounds[0].note
 
 
 @pytest.mark.parametrize("method", MULTI_SEAT)
-def test_more_seats_than_candidates_left_after_withdrawals(method: str) -> None:
+def test_an_uncontested_election_needs_no_papers(method: str) -> None:
     cands = (Candidate("A"), Candidate("B", withdrawn=True), Candidate("C"))
-    election = Election(cands, (Ballot(((0,), (2,)), 3),))
-    with pytest.raises(ConfigurationError, match="3 seats but only 2 continuing candidates"):
-        tellers.count(election, method, seats=3)
+    election = Election(cands, ())
+    result = tellers.count(election, method, seats=3)
+    assert sorted(result.elected_names) == ["A", "C"]
+    assert "1 seat left vacant" in result.rounds[0].note
 
 
 @pytest.mark.parametrize("method", MULTI_SEAT)
@@ -68,6 +73,8 @@ def test_as_many_seats_as_candidates_elects_them_all(method: str) -> None:
     election = Election.from_orders(["A", "B", "C"], [((0, 1), 3), ((1,), 2)])
     result = tellers.count(election, method, seats=3)
     assert sorted(result.elected_names) == ["A", "B", "C"]
+    assert "Uncontested: 3 candidates standing for 3 seats" in result.rounds[0].note
+    assert "vacant" not in result.rounds[0].note
 
 
 @pytest.mark.parametrize("method", METHODS)

@@ -9,14 +9,20 @@ writes the formats that can hold an election: BLT, plain CSV and JSON.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import limits as _limits
 from ..errors import FormatError
+from ..limits import MAX_PAPERS
 from ..model import Election
 from . import blt, csv_ranks, irish, json_ballots, mollison, nsw_raw, preflib
+from ._common import check_file
 
-__all__ = ["FORMATS", "WRITERS", "format_for", "read", "write"]
+__all__ = ["FORMATS", "WRITERS", "check_election", "format_for", "read", "write"]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 Reader = Callable[[str | Path], Election]
 Writer = Callable[[Election, str | Path], None]
@@ -89,16 +95,92 @@ def format_for(path: str | Path) -> str:
     return _sniff_csv(path) if name == "csv" else name
 
 
-def read(path: str | Path, format: str | None = None) -> Election:
-    """Read a ballot file in the named format, or the one its suffix implies."""
-    name = format or format_for(path)
-    try:
-        reader = FORMATS[name]
-    except KeyError:
+def read(
+    path: str | Path,
+    format: str | None = None,
+    *,
+    max_candidates: int | None = None,
+    max_name_length: int | None = None,
+    max_bytes: int | None = None,
+) -> Election:
+    """Read a ballot file in the named format, or the one its suffix implies.
+
+    The keyword arguments raise (or lower) the limits of :mod:`tellers.limits` for this read:
+    how many candidates, how long a name, how many bytes a file (or a zip's member, inflated)
+    may hold.  Past a limit, or past what a count holds exactly, the file is refused with a
+    :class:`~tellers.errors.FormatError` naming it and the limit.
+    """
+    with _limits.limits(
+        max_candidates=max_candidates, max_name_length=max_name_length, max_bytes=max_bytes
+    ) as lim:
+        # Before anything opens it: a device or FIFO is never read, a huge file never loaded.
+        check_file(path)
+        name = format or format_for(path)
+        try:
+            reader = FORMATS[name]
+        except KeyError:
+            raise FormatError(
+                f"unknown format {name!r} (known: {', '.join(sorted(FORMATS))})", path=path
+            ) from None
+        election = reader(path)
+        check_election(election, path, lim)
+        return election
+
+
+def check_election(election: Election, path: str | Path, lim: _limits.Limits) -> None:
+    """Refuse what no reader should hand on: too many candidates or papers, unusable names.
+
+    A name must have a visible character, be within the length limit, hold no lone surrogate
+    (which no file can encode) and differ from every other name by more than case or spacing:
+    ``A``, ``a`` and ``A `` on one ballot paper are a misprint a returning officer would not
+    count, not three candidates.
+    """
+    cands = election.candidates
+    if len(cands) > lim.max_candidates:
         raise FormatError(
-            f"unknown format {name!r} (known: {', '.join(sorted(FORMATS))})", path=path
-        ) from None
-    return reader(path)
+            f"{len(cands):,} candidates: more than the limit of {lim.max_candidates:,} "
+            "(raise it with max_candidates=)",
+            path=path,
+        )
+    seen: dict[str, str] = {}
+    for i, c in enumerate(cands, 1):
+        for what, text in (("name", c.name), ("party", c.party)):
+            if len(text) > lim.max_name_length:
+                raise FormatError(
+                    f"candidate {i}'s {what} has {len(text):,} characters: more than the limit "
+                    f"of {lim.max_name_length:,} (raise it with max_name_length=)",
+                    path=path,
+                )
+            if _SURROGATE.search(text):
+                raise FormatError(
+                    f"candidate {i}'s {what} {text!r} holds a lone surrogate, not a character",
+                    path=path,
+                )
+        if not c.name.strip():
+            raise FormatError(f"candidate {i} has no name ({c.name!r})", path=path)
+        key = " ".join(c.name.split()).casefold()
+        if key in seen:
+            raise FormatError(
+                f"candidates {seen[key]!r} and {c.name!r} differ only in case or spacing: "
+                "name them so that a reader can tell them apart",
+                path=path,
+            )
+        seen[key] = c.name
+    if len(election.title) > lim.max_name_length:
+        raise FormatError(
+            f"the title has {len(election.title):,} characters: more than the limit of "
+            f"{lim.max_name_length:,} (raise it with max_name_length=)",
+            path=path,
+        )
+    if _SURROGATE.search(election.title):
+        raise FormatError("the title holds a lone surrogate, not a character", path=path)
+    papers = election.total_weight
+    if papers > MAX_PAPERS:
+        raise FormatError(
+            f"{papers:,} ballot papers: more than the {MAX_PAPERS:,} (2**63 - 1) a count holds "
+            "exactly",
+            path=path,
+        )
 
 
 def write(election: Election, path: str | Path, format: str | None = None) -> None:

@@ -3,20 +3,59 @@
 from __future__ import annotations
 
 import csv
+import stat
 from pathlib import Path
 
+from .. import limits as _limits
 from ..errors import FormatError
+from ..limits import MAX_PAPERS
 
-__all__ = ["csv_rows", "library_threads", "parse_int", "read_text", "split_lines"]
+__all__ = [
+    "add_papers",
+    "check_file",
+    "csv_rows",
+    "library_threads",
+    "parse_int",
+    "parse_weight",
+    "read_text",
+    "split_lines",
+]
 
 #: Whether a reader may parse with its library's own thread pool (pyarrow's).  Batch workers,
 #: already one per core, turn this off: more threads there would only contend for the cores.
 library_threads = True
 
 
+def check_file(path: str | Path) -> int:
+    """Refuse what is not a regular file, or is larger than the limit; return its size.
+
+    A device (``/dev/zero``), a FIFO or a terminal would be read without end; a file past
+    :attr:`tellers.limits.Limits.max_bytes` is refused before a byte of it is read.
+    """
+    p = Path(path)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise FormatError("no such file", path=p) from None
+    except OSError as e:
+        raise FormatError(f"cannot read: {e.strerror}", path=p) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise FormatError("is a directory, not a file", path=p)
+    if not stat.S_ISREG(st.st_mode):
+        raise FormatError("not a regular file (a device, pipe or socket is not read)", path=p)
+    limit = _limits.current().max_bytes
+    if st.st_size > limit:
+        raise FormatError(
+            f"{st.st_size:,} bytes: larger than the limit of {limit:,} (raise it with max_bytes=)",
+            path=p,
+        )
+    return st.st_size
+
+
 def read_text(path: str | Path) -> str:
     """Read a whole UTF-8 text file (a BOM is allowed), naming the file and line on failure."""
     p = Path(path)
+    check_file(p)
     try:
         data = p.read_bytes()
     except FileNotFoundError:
@@ -42,6 +81,39 @@ def read_text(path: str | Path) -> str:
     if not text.strip():
         raise FormatError("file is empty", path=p, line=1)
     return text
+
+
+def parse_weight(token: str, what: str, *, path: str | Path, line: int) -> int:
+    """Parse a ballot weight: a whole number from 0 to :data:`tellers.limits.MAX_PAPERS`."""
+    if len(token) > 40:  # int() of a long token costs time; anything this long is too big
+        raise FormatError(
+            f"{what} of {len(token)} digits is more than the {MAX_PAPERS:,} (2**63 - 1) "
+            "papers a count holds exactly",
+            path=path,
+            line=line,
+        )
+    value = parse_int(token, what, path=path, line=line)
+    if value > MAX_PAPERS:
+        raise FormatError(
+            f"{what} {value:,} is more than the {MAX_PAPERS:,} (2**63 - 1) papers a count "
+            "holds exactly",
+            path=path,
+            line=line,
+        )
+    return value
+
+
+def add_papers(total: int, weight: int, *, path: str | Path, line: int) -> int:
+    """Return ``total + weight``, refusing a total past :data:`tellers.limits.MAX_PAPERS`."""
+    total += weight
+    if total > MAX_PAPERS:
+        raise FormatError(
+            f"the papers add up to {total:,} by this line, more than the {MAX_PAPERS:,} "
+            "(2**63 - 1) a count holds exactly",
+            path=path,
+            line=line,
+        )
+    return total
 
 
 def parse_int(token: str, what: str, *, path: str | Path, line: int, minimum: int = 0) -> int:

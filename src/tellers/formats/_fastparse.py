@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._arrays import merge_rows
+from ._common import check_file
 
 __all__ = ["Tokens", "as_array", "byte_class", "digits", "merged", "read_bytes", "tokens"]
 
@@ -26,7 +27,11 @@ _MAX_DIGITS = 18
 
 
 def read_bytes(path: str | Path) -> bytes | None:
-    """Return a file's bytes without a UTF-8 BOM, or None if it cannot simply be read."""
+    """Return a file's bytes without a UTF-8 BOM, or None if it cannot simply be read.
+
+    What is not a regular file, or is past the size limit, is refused here (never read).
+    """
+    check_file(path)
     try:
         data = Path(path).read_bytes()
     except OSError:

@@ -20,7 +20,7 @@ from pathlib import Path
 from .._types import Rank, Ranking
 from ..errors import FormatError
 from ..model import Candidate, Election
-from ._common import parse_int, read_text, split_lines
+from ._common import add_papers, parse_int, parse_weight, read_text, split_lines
 
 __all__ = ["dumps", "load", "loads", "write"]
 
@@ -91,6 +91,7 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
     tie_order: list[int] = []
     nicknames: dict[str, int] = {}
     rankings: list[tuple[Ranking, int]] = []
+    papers = 0
     last = n0
     ended = False
 
@@ -158,7 +159,8 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
             toks = toks[1:]
             if not toks:
                 raise FormatError("ballot line has an id but no weight", path=path, line=lineno)
-        weight = parse_int(toks[0], "ballot weight", path=path, line=lineno)
+        weight = parse_weight(toks[0], "ballot weight", path=path, line=lineno)
+        papers = add_papers(papers, weight, path=path, line=lineno)
         if toks[-1] != "0" or len(toks) < 2:
             raise FormatError("ballot line must end with 0", path=path, line=lineno)
         ranks: list[Rank] = []

@@ -29,7 +29,7 @@ from ..errors import FormatError, InputError
 from ..model import Election
 from . import _common
 from ._arrow import to_numpy
-from ._common import csv_rows, parse_int, read_text
+from ._common import add_papers, check_file, csv_rows, parse_int, parse_weight, read_text
 
 __all__ = ["dumps", "is_header", "load", "loads", "write"]
 
@@ -47,6 +47,7 @@ def is_header(cells: list[str]) -> bool:
 
 def load(path: str | Path) -> Election:
     """Read a plain CSV ballot file (columnar where the file is plain, else row by row)."""
+    check_file(path)
     try:
         data = Path(path).read_bytes()
     except OSError:
@@ -194,6 +195,7 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
 
     index: dict[str, int] = {}
     rankings: list[tuple[Ranking, int]] = []
+    papers = 0
     for lineno, row in rows[1:]:
         if len(row) != len(header):
             raise FormatError(
@@ -203,7 +205,8 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
             )
         weight = 1
         if weight_col is not None:
-            weight = parse_int(row[weight_col].strip(), "count", path=path, line=lineno)
+            weight = parse_weight(row[weight_col].strip(), "count", path=path, line=lineno)
+        papers = add_papers(papers, weight, path=path, line=lineno)
         ranks: list[Rank] = []
         for col in rank_cols:
             cell = row[col].strip()

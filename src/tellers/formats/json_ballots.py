@@ -35,13 +35,16 @@ from typing import Any
 
 from .._types import CandidateIndex, Rank, Ranking
 from ..errors import FormatError
+from ..limits import MAX_PAPERS
 from ..model import Candidate, Election
-from ._common import read_text, split_lines
+from ._common import add_papers, read_text, split_lines
 
 __all__ = ["dumps", "load", "loads", "write"]
 
 _WS = re.compile(r"[ \t\n\r]*")
-_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\.)*"', re.DOTALL)
+# Possessive: a long string is matched in one step per run of plain characters, without the
+# backtracking stack an alternation under * keeps per character (1 GB for a 10 MB string).
+_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]++|\\.)*+"', re.DOTALL)
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _MAX_DEPTH = 64
 _MAX_DIGITS = 4000
@@ -309,12 +312,21 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
     if not isinstance(ballots_raw, _Arr):
         raise check.error("'ballots' must be a list", doc.key_lines["ballots"])
     rankings: list[tuple[Ranking, int]] = []
+    papers = 0
     for item in ballots_raw:
         if not isinstance(item, _Obj):
             raise check.error("each ballot must be an object", ballots_raw.line)
         check.keys(item, "a ballot", {"ranking", "count"}, {"ranking"})
         count = check.whole(item, "count", 1, 0)
         assert count is not None
+        at = item.key_lines.get("count", item.line)
+        if count > MAX_PAPERS:
+            raise check.error(
+                f"'count' {count:,} is more than the {MAX_PAPERS:,} (2**63 - 1) papers a count "
+                "holds exactly",
+                at,
+            )
+        papers = add_papers(papers, count, path=path, line=at)
         ranking = check.ranking(item["ranking"], item.key_lines["ranking"], index)
         rankings.append((ranking, count))
     return Election.from_rankings(

@@ -29,7 +29,7 @@ from .._arrays import (
 from .._types import Rank, Ranking
 from ..errors import FormatError
 from ..model import Candidate, Election
-from ._common import parse_int, read_text, split_lines
+from ._common import add_papers, parse_int, parse_weight, read_text, split_lines
 from ._fastparse import as_array, merged, read_bytes, split_digits
 
 __all__ = ["load", "loads"]
@@ -54,6 +54,24 @@ def _candidate(s: str, *, path: str | Path, line: int) -> Candidate:
     if not sep:
         return Candidate(s.strip())
     return Candidate(name.strip(), party.strip())
+
+
+def _distinct(cands: list[Candidate]) -> list[Candidate]:
+    """Name candidates who share a name by their party too: ``John Smith (Labour)``.
+
+    A real ballot paper can carry two John Smiths; the party tells them apart, on the paper
+    and in every report.  Two of one name and one party stay alike (and are refused).
+    """
+    names = [c.name for c in cands]
+    shared = {n for n in names if names.count(n) > 1}
+    if not shared:
+        return cands
+    return [
+        Candidate(f"{c.name} ({c.party})", c.party, c.withdrawn)
+        if c.name in shared and c.party
+        else c
+        for c in cands
+    ]
 
 
 def loads(text: str, *, path: str | Path = "<string>") -> Election:
@@ -86,10 +104,16 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
             path=path,
             line=len(lines),
         )
-    cands = [_candidate(lines[2 + i].strip(), path=path, line=3 + i) for i in range(ncand)]
+    cands = _distinct(
+        [_candidate(lines[2 + i].strip(), path=path, line=3 + i) for i in range(ncand)]
+    )
     names = [c.name for c in cands]
     if len(set(names)) != len(names):
-        raise FormatError("two candidates have the same name", path=path, line=3)
+        raise FormatError(
+            "two candidates have the same name and party: the file cannot tell them apart",
+            path=path,
+            line=3,
+        )
     rankings: list[tuple[Ranking, int]] = []
     total = 0
     for i, raw in enumerate(lines[2 + ncand :], start=3 + ncand):
@@ -100,7 +124,7 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
             raise FormatError(
                 f"ballot line has {len(toks) - 1} ranks for {ncand} candidates", path=path, line=i
             )
-        weight = parse_int(toks[0], "ballot weight", path=path, line=i)
+        weight = parse_weight(toks[0], "ballot weight", path=path, line=i)
         marks = [parse_int(t, "rank", path=path, line=i) for t in toks[1:]]
         top = max(marks)
         if top > ncand:
@@ -111,7 +135,7 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
                 by_rank[r - 1].append(c)
         ranking: Ranking = tuple(tuple(cs) for cs in by_rank)
         rankings.append((ranking, weight))
-        total += weight
+        total = add_papers(total, weight, path=path, line=i)
     if len(rankings) != nlines:
         raise FormatError(
             f"header promises {nlines} ballot lines but the file has {len(rankings)}",
@@ -165,9 +189,12 @@ def _load_fast(path: str | Path) -> Election | None:
     if len(rest) <= ncand:
         return None
     try:
-        cands = [
-            _candidate(rest[i].decode("utf-8").strip(), path=path, line=3 + i) for i in range(ncand)
-        ]
+        cands = _distinct(
+            [
+                _candidate(rest[i].decode("utf-8").strip(), path=path, line=3 + i)
+                for i in range(ncand)
+            ]
+        )
     except (UnicodeDecodeError, FormatError):
         return None
     if len({c.name for c in cands}) != ncand:

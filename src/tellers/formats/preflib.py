@@ -40,7 +40,7 @@ from .._arrays import (
 from .._types import Rank, Ranking
 from ..errors import FormatError
 from ..model import Election
-from ._common import parse_int, read_text, split_lines
+from ._common import add_papers, parse_int, parse_weight, read_text, split_lines
 from ._fastparse import as_array, merged, read_bytes, split_digits
 
 __all__ = ["load", "loads"]
@@ -248,7 +248,7 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
             raise FormatError(
                 f"order line must be '<count>: <order>', found {s!r}", path=path, line=i
             )
-        count = parse_int(count_text.strip(), "count", path=path, line=i)
+        count = parse_weight(count_text.strip(), "count", path=path, line=i)
         ranking, seen = _parse_order(body, ncand, ties=ties, path=path, line=i)
         if complete and len(seen) != ncand:
             raise FormatError(
@@ -257,7 +257,7 @@ def loads(text: str, *, path: str | Path = "<string>") -> Election:
                 line=i,
             )
         rankings.append((ranking, count))
-        total += count
+        total = add_papers(total, count, path=path, line=i)
 
     orders = header.number("NUMBER UNIQUE ORDERS", path=path)
     if orders is not None and orders[0] != len(rankings):

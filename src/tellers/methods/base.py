@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -98,9 +98,15 @@ class Registry:
 
 def _guarded(count: CountFunction, *, single: bool) -> CountFunction:
     @functools.wraps(count)
-    def guarded(election: Election, *, seats: int | None = None, seed: int = 0) -> Result:
-        check_countable(election, seats, single=single)
-        result = count(election, seats=seats, seed=seed)
+    def guarded(
+        election: Election, *, seats: int | None = None, seed: int = 0, **options: Any
+    ) -> Result:
+        # Options a method takes beyond the protocol's (e.g. ``arithmetic=``) pass through;
+        # the wrapper's signature is the method's own (functools.wraps).
+        contested = check_countable(election, seats, single=single)
+        result = count(election, seats=seats, seed=seed, **options)
+        if not contested:
+            return _uncontested(result, election)
         if not result.valid:
             raise InputError(_nothing_valid(election))
         unused = election.total_weight - result.valid
@@ -111,12 +117,15 @@ def _guarded(count: CountFunction, *, single: bool) -> CountFunction:
     return guarded
 
 
-def check_countable(election: Election, seats: int | None, *, single: bool = False) -> None:
-    """Refuse an election no rule can count: no seats, nobody standing, too few, no papers.
+def check_countable(election: Election, seats: int | None, *, single: bool = False) -> bool:
+    """Refuse an election no rule can count; return whether it is contested.
 
-    A returning officer does not fill a seat by lot from an empty box, nor declare more seats
-    filled than there are candidates; an election where as many candidates stand as there are
-    seats is counted (each rule then elects them all, and says so).
+    Refused: no seats, nobody standing, more papers than a count holds, and a contested
+    election with no papers (a returning officer does not fill a seat by lot from an empty
+    box).  Not contested -- no more candidates standing than seats -- is what the statutes call
+    an uncontested election: those standing are declared elected without a poll, and seats
+    beyond them stay vacant (e.g. Shetland's North Isles ward in 2022: two candidates, three
+    seats).  The count then elects them all, papers or none, and the result says so.
     """
     n = seats if seats is not None else (1 if single else election.seats or 1)
     if n < 1:
@@ -124,15 +133,35 @@ def check_countable(election: Election, seats: int | None, *, single: bool = Fal
     standing = len(election.candidates) - len(election.withdrawn)
     if standing == 0:
         raise ConfigurationError("no candidates to count: all are withdrawn")
-    if n > standing:
-        raise ConfigurationError(
-            f"{n} seats but only {standing} continuing candidates: "
-            "an election cannot fill more seats than candidates stand"
-        )
     papers = election.total_weight
+    check_papers(papers)
+    if standing <= n:
+        return False
     if papers == 0:
         raise InputError("no valid ballot papers: the election has no papers to count")
-    check_papers(papers)
+    return True
+
+
+def _uncontested(result: Result, election: Election) -> Result:
+    """Say in the first stage's note that the election was uncontested, and any vacancy."""
+    standing = len(election.candidates) - len(election.withdrawn)
+    seats = result.seats
+    said = (
+        f"Uncontested: {standing} candidate{'s' if standing != 1 else ''} standing for "
+        f"{seats} seat{'s' if seats != 1 else ''}, elected without a poll"
+    )
+    if seats > standing:
+        vacant = seats - standing
+        said += f"; {vacant} seat{'s' if vacant != 1 else ''} left vacant"
+    first = result.rounds[0]
+    note = f"{said}. {first.note}" if first.note else said
+    rejected = result.rejected
+    unused = election.total_weight - result.valid
+    if unused > 0:
+        rejected = rejected_papers(election, unused)
+    return replace(
+        result, rounds=(replace(first, note=note), *result.rounds[1:]), rejected=rejected
+    )
 
 
 def check_papers(papers: int) -> None:

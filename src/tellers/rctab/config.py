@@ -386,6 +386,8 @@ def load_config(path: str | Path) -> ContestConfig:
     """Read and validate an RCTab contest config; every problem is named by its key."""
     p = Path(path)
     try:
+        if p.exists() and not p.is_file():
+            raise FormatError("not a regular file: a config is read from a file", path=p)
         raw = p.read_bytes()
     except FileNotFoundError:
         raise FormatError("no such config file", path=p) from None
@@ -393,6 +395,8 @@ def load_config(path: str | Path) -> ContestConfig:
         raise FormatError(f"cannot read the config: {e.strerror}", path=p) from None
     try:
         data = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_no_duplicates)
+    except RecursionError:
+        raise FormatError("the config is nested too deep to read", path=p) from None
     except _DuplicateKey as e:
         raise FormatError(
             f"key {e.key!r} appears twice in one object (RCTab would silently use the last)",

@@ -2,7 +2,9 @@
 
 Columns: ``candidate, first_prefs, transfers02, total_votes02, ..., status, stage``; then rows
 for non-transferable papers and for the fraction lost to truncation, and one row per reason
-papers were rejected (``Rejected: <reason>``, the papers under ``first_prefs``).
+papers were rejected (``Rejected: <reason>``, the papers under ``first_prefs``).  A name that
+begins ``=``, ``+``, ``-`` or ``@`` is written after a ``'`` so that no spreadsheet runs it as a
+formula (OWASP's advice on CSV injection).
 """
 
 from __future__ import annotations
@@ -20,6 +22,15 @@ def _num(d: Decimal) -> str:
     return f"{d:f}"
 
 
+#: A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV injection").
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(text: str) -> str:
+    """Return text safe in a spreadsheet: a leading formula character is quoted with ``'``."""
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
 def to_csv(result: Result) -> str:
     """Return the result as CSV text."""
     out = io.StringIO()
@@ -30,7 +41,7 @@ def to_csv(result: Result) -> str:
         head += [f"transfers{s:02d}", f"total_votes{s:02d}"]
     w.writerow([*head, "status", "stage"])
     for i, name in enumerate(result.candidates):
-        row = [name, _num(result.rounds[0].tallies[i])]
+        row = [cell(name), _num(result.rounds[0].tallies[i])]
         for r in result.rounds[1:]:
             row += [_num(r.transfers[i]), _num(r.tallies[i])]
         outcome = result.outcome_of(i)
@@ -48,5 +59,5 @@ def to_csv(result: Result) -> str:
     # paper is rejected before the first stage.
     blank = [""] * (2 * (len(result.rounds) - 1) + 2)
     for why, papers in result.rejected:
-        w.writerow([f"Rejected: {why}", _num(papers), *blank])
+        w.writerow([cell(f"Rejected: {why}"), _num(papers), *blank])
     return out.getvalue()

@@ -86,7 +86,7 @@ def _stage_label(result: Result, s: int) -> str:
     r = result.rounds[s - 1]
     if r.action is Action.FIRST:
         return f"Stage {s}\nFirst prefs"
-    who = ", ".join(result.candidates[c].split()[-1] for c in r.subjects)
+    who = ", ".join((result.candidates[c].split() or [""])[-1] for c in r.subjects)
     return f"Stage {s}\n{r.action.value.capitalize()} {who}".rstrip()
 
 

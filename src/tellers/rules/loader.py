@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import ConfigurationError, FormatError
 from ..formats._common import read_text
+from ..limits import MAX_NESTING
 from ..methods import REGISTRY
 from ._toml_lines import KeyLines
 from .schema import Cited, Rulebook
@@ -56,6 +57,19 @@ def resolve(name_or_path: str | Path) -> Path:
     raise FormatError(f"no such file, and no shipped rulebook called {name!r}{hint}", path=p)
 
 
+def _depth(value: object) -> int:
+    """Return how deeply tables and arrays nest in parsed TOML (without recursion)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        v, d = stack.pop()
+        deepest = max(deepest, d)
+        if isinstance(v, dict):
+            stack.extend((x, d + 1) for x in v.values())
+        elif isinstance(v, list):
+            stack.extend((x, d + 1) for x in v)
+    return deepest
+
+
 def load(name_or_path: str | Path) -> Rulebook:
     """Read and validate a rulebook file (or a shipped rulebook by name)."""
     path = resolve(name_or_path)
@@ -72,6 +86,13 @@ def loads(text: str, *, path: str | Path = "<string>") -> Rulebook:
         line = int(m.group(1)) if m else None
         problem = _TOML_LINE.sub("", msg).strip().rstrip(".")
         raise FormatError(f"not valid TOML: {problem}", path=path, line=line) from None
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables by recursion.
+        raise FormatError(
+            f"nested too deep to read (a rulebook nests at most {MAX_NESTING} levels)", path=path
+        ) from None
+    if _depth(data) > MAX_NESTING:
+        raise FormatError(f"nested more than {MAX_NESTING} levels deep", path=path)
     index = KeyLines(text)
     try:
         book = Rulebook.model_validate(data)
