@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import importlib.util
 import io
+import os
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,12 @@ _spec.loader.exec_module(fuzz)
 
 pytestmark = pytest.mark.django_db
 
+#: Examples per test: fixed for CI; TELLERS_FUZZ_SCALE=100 makes a long run on a quiet machine.
+SCALE = int(os.environ.get("TELLERS_FUZZ_SCALE", "1"))
+
 #: validate() only reads the database, so one election serves every example of a test.
 ONCE = settings(
-    max_examples=150,
+    max_examples=150 * SCALE,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -154,7 +158,7 @@ def test_roll_damaged_workbook(election: Election, edits: list[tuple[int, int]])
     fuzz.check_roll(election, "roll.xlsx", bytes(content))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300 * SCALE, deadline=None)
 @given(
     n=st.integers(1, 12),
     choice=st.booleans(),
@@ -177,7 +181,7 @@ def test_ballot_forms_any_post(n: int, choice: bool, pairs: list[tuple[str, str]
     fuzz.check_ballot_form(n, pairs, choice=choice)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200 * SCALE, deadline=None)
 @given(text=st.text(max_size=400))
 def test_rulebook_any_text(text: str) -> None:
     fuzz.check_rulebook(text)
@@ -193,7 +197,7 @@ VALUES = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150 * SCALE, deadline=None)
 @given(
     base=st.sampled_from(SHIPPED),
     ops=st.lists(
@@ -230,3 +234,23 @@ def test_the_checks_catch_what_they_should(
     monkeypatch.setattr(roll, "validate", broken)
     with pytest.raises(KeyError):
         fuzz.check_roll(election, "roll.csv", good.encode())
+
+
+# --- regressions: what the fuzz runs found ------------------------------------------------
+
+
+def test_a_number_too_long_for_its_box_is_named_in_the_summary() -> None:
+    """Found by hypothesis (TELLERS_FUZZ_SCALE=20): eleven characters in a box failed the
+    field's max_length, so the form was invalid with nothing in its summary: the ballot page
+    had no error alert and no "Error:" in its title, only Django's words beside the box."""
+    from django.http import QueryDict
+
+    from tellers.service.ballots.forms import RankingBallotForm
+    from tellers.service.elections.models import Candidate
+
+    fuzz.check_ballot_form(2, [("c1", "1"), ("c2", "00000000000")], choice=False)
+    candidates = [Candidate(name="Ann", position=1), Candidate(name="Bo", position=2)]
+    form = RankingBallotForm(candidates, data=QueryDict("c1=1&c2=" + "9" * 40))
+    assert not form.is_valid()
+    assert form.summary == [("Bo: use a number from 1 to 2, or leave it blank.", "id_c2")]
+    assert form.errors["c2"] == ["Bo: use a number from 1 to 2, or leave it blank."]

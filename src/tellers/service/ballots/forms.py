@@ -79,6 +79,14 @@ class RankingBallotForm(_BallotForm):
         given: dict[int, list[Candidate]] = defaultdict(list)
         bad = False
         for c in self.candidates:
+            if field_name(c) in self.errors:
+                # Refused by the field itself (longer than max_length): say so in the
+                # voter's words and in the summary, not only in Django's words beside the box.
+                # (Found by fuzzing: the summary was empty, so the page had no error alert.)
+                del self.errors[field_name(c)]
+                self._problem(f"{c.name}: use a number from 1 to {n}, or leave it blank.", c)
+                bad = True
+                continue
             raw = (data.get(field_name(c)) or "").strip()
             if not raw:
                 continue
