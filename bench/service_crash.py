@@ -150,12 +150,18 @@ def run(
         root = Path(tmp)
         with load.database(db, root) as url:
             port = load.free_port()
-            env = load.production_env(root, url, port, workers=workers, threads=threads)
+            # Rate limits off: a voter retrying through twenty crashes opens their link more
+            # often than the per-link limit allows a person (what is tested is durability).
+            env = load.production_env(
+                root, url, port, workers=workers, threads=threads, rate_limits=False
+            )
             load.prepare(env)
             setup = load.child(env, "setup", {"voters": voters, "out": tmp, "pgbench_roll": 0})
             people = [
-                load.Voter(t, r)
-                for t, r in zip(setup["tokens"], load.rankings(voters, seed), strict=True)
+                load.Voter(t, r, load.address(i))
+                for i, (t, r) in enumerate(
+                    zip(setup["tokens"], load.rankings(voters, seed), strict=True)
+                )
             ]
             server = load.Server(env, port)
             server.start()

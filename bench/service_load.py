@@ -8,8 +8,10 @@ The service runs as docs/deploy.md has it: ``gunicorn -c python:tellers.service.
 with ``TELLERS_DEBUG=0``, the production checks satisfied, static files collected, on a fresh
 PostgreSQL database (created on postgresql://postgres@127.0.0.1:5432 and dropped afterwards)
 or, with ``--db sqlite``, a fresh SQLite file in WAL mode.  TLS is the proxy's job, so the
-driver speaks plain HTTP on loopback with the proxy's ``X-Forwarded-Proto: https``, one
-connection per request (as nginx talks to its upstream by default).
+driver speaks plain HTTP on loopback with the proxy's ``X-Forwarded-Proto: https`` and
+``X-Forwarded-For`` (each voter from an address of their own), one connection per request (as
+nginx talks to its upstream by default).  The rate limits stay on, their counters in Redis as
+docs/deploy.md asks wherever several processes serve.
 
 The election (five candidates, a roll of ``--voters`` members, the returning officer's key) is
 set up by a child process through the same action functions the pages call, and the links are
@@ -70,6 +72,8 @@ KINDS = ("link", "ballot", "mark", "review", "cast", "receipt")
 TARGET_CAST_P99_MS = 100.0
 TARGET_CASTS_PER_S = 300.0
 PGBENCH_ROLL = 1_000_000
+#: The rate limits' shared counters (a Redis database the tests do not use).
+CACHE = "redis://127.0.0.1:6379/12"
 
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _RECEIPT = re.compile(r'class="receipt-code"><code>([^<]+)</code>')
@@ -109,9 +113,19 @@ def database(kind: str, data_dir: Path) -> Iterator[str | None]:
 
 
 def production_env(
-    root: Path, database_url: str | None, port: int, *, workers: int, threads: int
+    root: Path,
+    database_url: str | None,
+    port: int,
+    *,
+    workers: int,
+    threads: int,
+    rate_limits: bool = True,
 ) -> dict[str, str]:
-    """The environment docs/deploy.md describes (DEBUG off, every production check met)."""
+    """The environment docs/deploy.md describes (DEBUG off, every production check met).
+
+    The rate limits' counters are shared in Redis, as deploy.md asks wherever more than one
+    process serves; the voters come from addresses of their own (``X-Forwarded-For``).
+    """
     (root / "data").mkdir(exist_ok=True)
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELLERS_", "CELERY_"))}
     clean.pop("DATABASE_URL", None)
@@ -133,6 +147,8 @@ def production_env(
         "TELLERS_THREADS": str(threads),
         "TELLERS_ACCESS_LOG": str(root / "access.log"),
         "TELLERS_ERROR_LOG": str(root / "error.log"),
+        "TELLERS_CACHE_URL": CACHE,
+        "TELLERS_RATE_LIMITS": "1" if rate_limits else "0",
     }
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -260,9 +276,14 @@ async def http(
     form: dict[str, str] | None = None,
     *,
     timeout: float = 60.0,
+    address: str = "192.0.2.1",
 ) -> tuple[int, dict[str, str], str]:
-    """One request on its own connection; update ``cookies``; return status, headers, body."""
+    """One request on its own connection; update ``cookies``; return status, headers, body.
+
+    The headers are the TLS proxy's: ``X-Forwarded-Proto: https`` and the voter's address.
+    """
     lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "X-Forwarded-Proto: https"]
+    lines.append(f"X-Forwarded-For: {address}")
     lines.append("Connection: close")
     if cookies:
         lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items()))
@@ -313,6 +334,8 @@ class Voter:
 
     token: str
     ranking: list[int]
+    #: Where this voter connects from (a private address of their own).
+    address: str = "192.0.2.1"
     receipt: str | None = None
     #: A cast request was sent and its answer never came (the server died, or timed out).
     unknown_casts: int = 0
@@ -339,7 +362,9 @@ async def vote(
     ) -> tuple[dict[str, str], str]:
         t0 = time.perf_counter()
         try:
-            status, headers, body = await http(port, method, path, cookies, form, timeout=timeout)
+            status, headers, body = await http(
+                port, method, path, cookies, form, timeout=timeout, address=voter.address
+            )
         except (TimeoutError, OSError, ValueError, IndexError) as e:
             stats.error(f"{kind}: {type(e).__name__}")
             raise
@@ -445,6 +470,11 @@ async def run_voters(
         t0 = time.perf_counter()
     await asyncio.gather(*tasks)
     return time.perf_counter() - t0
+
+
+def address(i: int) -> str:
+    """A distinct private address for voter ``i``."""
+    return f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}"
 
 
 def rankings(n: int, seed: int = 13) -> list[list[int]]:
