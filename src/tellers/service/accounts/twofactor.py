@@ -73,6 +73,8 @@ def qr_svg(data: str) -> str:
     import qrcode
     import qrcode.image.svg
 
-    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    svg = image.to_string(encoding="unicode")
-    return str(svg)
+    # A white square behind the modules, so a dark page or theme does not hide them; about
+    # 5 cm across, as authenticator apps scan comfortably.
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=12)
+    svg = str(image.to_string(encoding="unicode"))
+    return svg.replace("<svg ", '<svg role="img" aria-label="QR code of your sign-in secret" ', 1)
