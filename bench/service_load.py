@@ -371,7 +371,7 @@ async def vote(
         stats.ms[kind].append((time.perf_counter() - t0) * 1000)
         if status != expect:
             stats.error(f"{kind}: HTTP {status}")
-            raise Refused(kind, status, body[:200] if status >= 500 else "")
+            raise Refused(kind, status, body[-300:] if status >= 429 else "")
         return headers, body
 
     def csrf(page: str) -> str:
@@ -580,8 +580,6 @@ def setup_election(voters: int, out: Path, pgbench_roll: int) -> dict[str, Any]:
     if pgbench_roll:
         # A second election for pgbench: its roll carries known token hashes to spend.
         b = election("pgbench", 0)
-        actions.set_public_key(officer, b, public)
-        actions.open_ballot(officer, b)
         section = b.sections[0]["id"]
         with connection.cursor() as cur:
             cur.execute(
@@ -596,6 +594,8 @@ def setup_election(voters: int, out: Path, pgbench_roll: int) -> dict[str, Any]:
                 [b.pk, section, pgbench_roll],
             )
             cur.execute("ANALYZE")
+        actions.set_public_key(officer, b, public)
+        actions.open_ballot(officer, b)
         bench_id = b.pk
     return {"election": e.pk, "tokens": tokens, "pgbench_election": bench_id}
 
@@ -825,6 +825,9 @@ def main() -> None:
             driver_cpu = cpu_seconds() - cpu0
             cast = len(stats.ms["cast"])
             failed = [v.error for v in voters if not v.receipt]
+            print(table(summary(stats)), flush=True)
+            if failed:
+                print(f"{len(failed)} voters failed: {sorted(set(failed))[:5]}", flush=True)
             finish = child(env, "finish", {"election": setup["election"], "out": str(root)})
             problems = check_outcome(voters, finish)
             ceiling = []
@@ -854,7 +857,6 @@ def main() -> None:
             "problems": problems,
             "pgbench": ceiling,
         }
-    print(table(result["latency_ms"]))
     print(json.dumps({k: v for k, v in result.items() if k != "latency_ms"}, indent=1))
     p99 = result["latency_ms"]["cast"]["p99"]
     print(
