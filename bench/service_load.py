@@ -807,7 +807,8 @@ def main() -> None:
                 },
             )
             print(f"set up {a.voters} voters in {time.perf_counter() - t0:.1f} s", flush=True)
-            voters = [Voter(t, r) for t, r in zip(setup["tokens"], rankings(a.voters), strict=True)]
+            pairs = zip(setup["tokens"], rankings(a.voters), strict=True)
+            voters = [Voter(t, r, address(i)) for i, (t, r) in enumerate(pairs)]
             server = Server(env, port)
             server.start()
             stats = Stats()
