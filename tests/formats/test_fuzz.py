@@ -138,6 +138,7 @@ def _careful(path: Path, fmt: str) -> Election:
         "toi": preflib.loads,
         "dat": mollison.loads,
         "csv": csv_ranks.loads,
+        "json": json_ballots.loads,
     }[fmt]
     return loads(read_text(path), path=path)
 
@@ -154,7 +155,7 @@ def _same_election(a: Election, b: Election) -> None:
 
 
 #: Formats with a vectorised fast path, checked against their careful parsers.
-FAST = ("soi", "toi", "dat", "nsw-raw", "csv")
+FAST = ("soi", "toi", "dat", "nsw-raw", "csv", "json")
 
 #: Tokens that sit on the edges of the formats' grammars.
 TOKENS = [

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tellers.errors import FormatError
 from tellers.formats import json_ballots, read, write
 from tellers.model import Ballot, Candidate, Election
 
@@ -148,3 +149,52 @@ def test_malformed(tmp_path: Path, text: str, line: int, match: str) -> None:
 def test_invalid_utf8(tmp_path: Path) -> None:
     path = put(tmp_path, "bad.json", GOOD.encode().replace(b'"B"]', b'"\xc3("]'))
     fails_at(json_ballots.load, path, 3, "not valid UTF-8")
+
+
+def test_the_fast_path_reads_what_the_careful_parser_reads(tmp_path: Path) -> None:
+    """Issue 15: the C decoder's path (merging as it decodes) reads what the careful one reads."""
+    from tellers.formats.json_ballots import _load_fast
+
+    text = (
+        '{"title": "T", "seats": 2, "options": {"tie": "x"}, "tie_order": ["B", "A", "C"],\n'
+        '"candidates": ["A", {"name": "B", "party": "P"}, {"name": "C", "withdrawn": true}],\n'
+        '"ballots": [{"ranking": ["A", ["B", "C"], []]}, {"count": 3, "ranking": [["B"]]},\n'
+        '{"ranking": [["A"], ["B", "C"], []], "count": 2}, {"ranking": ["C"], "count": 0}]}\n'
+    )
+    path = tmp_path / "e.json"
+    fast = _load_fast(text, path)
+    careful = json_ballots.loads(text, path=path)
+    assert fast is not None
+    assert (fast.candidates, fast.ballots, fast.seats, fast.title, fast.tie_order) == (
+        careful.candidates,
+        careful.ballots,
+        careful.seats,
+        careful.title,
+        careful.tie_order,
+    )
+    assert dict(fast.options) == dict(careful.options)
+    # A: 1 + 2 papers merged; B: 3; the count-0 ballot dropped.
+    assert [b.weight for b in fast.ballots] == [3, 3]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"candidates": ["A"], "ballots": [{"ranking": ["A"], "ranking": ["A"]}]}',
+        '{"candidates": ["A"], "ballots": [{"ranking": ["A"], "count": 1.0}]}',
+        '{"candidates": ["A"], "ballots": [{"ranking": ["A"], "count": NaN}]}',
+        '{"candidates": ["A"], "ballots": [{"ranking": ["Z"]}]}',
+        '{"candidates": ["A"], "ballots": [{"ranking": [[["A"]]]}]}',
+        '{"candidates": ["A"], "ballots": [{"ranking": [{"ranking": ["A"]}]}]}',
+        '{"candidates": ["A"], "options": {"ranking": ["A"]}, "ballots": []}',
+        '{"candidates": ["A"], "ballots": [{"ranking": "A"}]}',
+        '{"candidates": ["A", "A"], "ballots": []}',
+        '{"candidates": ["A"], "ballots": [], "x": 1}',
+    ],
+)
+def test_the_fast_path_leaves_every_fault_to_the_careful_parser(text: str, tmp_path: Path) -> None:
+    from tellers.formats.json_ballots import _load_fast
+
+    assert _load_fast(text, tmp_path / "e.json") is None
+    with pytest.raises(FormatError):
+        json_ballots.loads(text, path=tmp_path / "e.json")

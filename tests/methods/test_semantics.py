@@ -137,6 +137,15 @@ def test_reports_carry_the_rejected_papers(tmp_path: Path) -> None:
     assert "Rejected: no preference marked,1,," in rows
 
 
+def test_the_html_sheet_carries_the_rejected_papers(tmp_path: Path) -> None:
+    from tellers.report.html.count import render_count
+
+    election = tellers.read(_dat(tmp_path))
+    page = render_count(tellers.count(election, "scottish-stv"), election)
+    assert "<dt>Rejected papers</dt>" in page
+    assert 'first preference marked for more than one candidate <span data-kind="rejected"' in page
+
+
 def test_rejected_papers_read_back_from_json(tmp_path: Path) -> None:
     from tellers.report.from_json import result_from_json
 

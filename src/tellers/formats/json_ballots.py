@@ -28,15 +28,17 @@ so that every error can name the line it is on.
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from .._types import CandidateIndex, Rank, Ranking
 from ..errors import FormatError
 from ..limits import MAX_PAPERS
-from ..model import Candidate, Election
+from ..model import Ballot, Candidate, Election
 from ._common import add_papers, read_text, split_lines
 
 __all__ = ["dumps", "load", "loads", "write"]
@@ -254,8 +256,152 @@ class _Checker:
 
 
 def load(path: str | Path) -> Election:
-    """Read a JSON election file."""
-    return loads(read_text(path), path=path)
+    """Read a JSON election file (with the C decoder where the file is plain)."""
+    text = read_text(path)
+    fast = _load_fast(text, path)
+    return fast if fast is not None else loads(text, path=path)
+
+
+class _Fallback(Exception):
+    """Raised inside the fast path: the careful parser reads the file (or names its fault)."""
+
+
+def _fallback(*_: object) -> Any:
+    raise _Fallback
+
+
+#: What the fast path's hook returns for each ballot (its ranking and count are merged).
+_BALLOT = object()
+_TOP_KEYS = frozenset({"title", "seats", "options", "tie_order", "candidates", "ballots"})
+_CAND_KEYS = frozenset({"name", "party", "withdrawn"})
+
+
+def _load_fast(text: str, path: str | Path) -> Election | None:
+    """Read a well-formed file with :func:`json.loads`, merging ballots as they are decoded.
+
+    The C decoder builds each ballot object and hands it to a hook that adds its ranking (as
+    a tuple of tuples of names) to a running merge and returns a marker, so a million ballots
+    never exist as a million dictionaries.  Anything the careful parser would refuse or read
+    differently -- a key twice, an unknown key, a wrong type, an unknown name, NaN, a float,
+    too many papers -- returns None, and the careful parser reads the file or names the line.
+    """
+    merged: Counter[tuple[Any, ...]] = Counter()
+    # Ballots of count 1 (most of them) are merged a block at a time by Counter's C loop.
+    block: list[tuple[Any, ...]] = []
+    add = block.append
+
+    def hook(pairs: list[tuple[str, Any]]) -> Any:
+        n = len(pairs)
+        if n == 1 and pairs[0][0] == "ranking":
+            ranking, count = pairs[0][1], 1
+        elif n == 2 and {pairs[0][0], pairs[1][0]} == {"ranking", "count"}:
+            ranking, count = (pairs[0][1], pairs[1][1])
+            if pairs[0][0] == "count":
+                ranking, count = count, ranking
+            if type(count) is not int or count < 0:
+                raise _Fallback
+        else:
+            obj = dict(pairs)
+            if len(obj) != n:
+                raise _Fallback  # a key given twice
+            return obj
+        if type(ranking) is not list or dict in map(type, ranking):
+            raise _Fallback  # a rank that is an object would read as its keys
+        try:
+            if str in map(type, ranking):  # "Bob" is short for ["Bob"]
+                key = tuple([tuple(r) if type(r) is list else (r,) for r in ranking])
+            else:
+                key = tuple(map(tuple, ranking))
+        except TypeError:
+            raise _Fallback from None
+        if count == 1:
+            add(key)
+            if len(block) >= 65536:
+                merged.update(block)
+                block.clear()
+        elif count:
+            merged.update(block)  # first come, first listed, as the careful parser merges
+            block.clear()
+            merged[key] += count
+        return _BALLOT
+
+    try:
+        doc = json.loads(
+            text.lstrip("\ufeff"),
+            object_pairs_hook=hook,
+            parse_float=_fallback,
+            parse_constant=_fallback,
+        )
+        merged.update(block)
+    except (_Fallback, ValueError, RecursionError, TypeError):
+        return None  # TypeError: a list where a name should be (unhashable)
+    try:
+        return _election(doc, merged, path)
+    except _Fallback:
+        return None
+
+
+def _election(doc: Any, merged: Counter[tuple[Any, ...]], path: str | Path) -> Election:
+    """Check the decoded document as the careful parser would; raise _Fallback if it errs."""
+    if type(doc) is not dict or not doc.keys() <= _TOP_KEYS:
+        raise _Fallback
+    ballots, raw_cands = doc.get("ballots"), doc.get("candidates")
+    if type(ballots) is not list or type(raw_cands) is not list:
+        raise _Fallback
+    if ballots.count(_BALLOT) != len(ballots):
+        raise _Fallback
+    title = doc.get("title", Path(str(path)).stem)
+    seats = doc.get("seats")
+    options = doc.get("options", {})
+    if type(title) is not str or (seats is not None and (type(seats) is not int or seats < 1)):
+        raise _Fallback
+    if type(options) is not dict or any(type(v) is not str for v in options.values()):
+        raise _Fallback
+    cands: list[Candidate] = []
+    for item in raw_cands:
+        if type(item) is str:
+            cands.append(Candidate(item))
+            continue
+        if type(item) is not dict or "name" not in item or not item.keys() <= _CAND_KEYS:
+            raise _Fallback
+        name, party = item["name"], item.get("party", "")
+        withdrawn = item.get("withdrawn", False)
+        if type(name) is not str or type(party) is not str or type(withdrawn) is not bool:
+            raise _Fallback
+        cands.append(Candidate(name, party, withdrawn))
+    index = {c.name: i for i, c in enumerate(cands)}
+    if len(index) != len(cands):
+        raise _Fallback
+    tie_order: tuple[int, ...] = ()
+    if "tie_order" in doc:
+        order = doc["tie_order"]
+        if type(order) is not list or any(type(n) is not str for n in order):
+            raise _Fallback
+        if sorted(order) != sorted(index):
+            raise _Fallback
+        tie_order = tuple(index[n] for n in order)
+    # Merged keys are distinct rankings of names; names are distinct, so their index rankings
+    # are distinct too: the ballots are built as Election.from_rankings would merge them.
+    ranks: dict[tuple[Any, ...], Rank] = {}
+    for names in set(itertools.chain.from_iterable(merged)):
+        try:
+            ranks[names] = tuple([index[n] for n in names])
+        except (KeyError, TypeError):  # not a candidate, or not a name
+            raise _Fallback from None
+    rank_of = ranks.__getitem__
+    counts = [c for c in merged.values() if c]
+    if sum(counts) > MAX_PAPERS:
+        raise _Fallback  # the careful parser names the line where the papers pass the limit
+    ballots = tuple(Ballot(tuple(map(rank_of, key)), c) for key, c in merged.items() if c)
+    return Election(
+        tuple(cands),
+        ballots,
+        seats=seats,
+        title=title,
+        source=str(path),
+        options=options,
+        tie_order=tie_order,
+    )
 
 
 def loads(text: str, *, path: str | Path = "<string>") -> Election:

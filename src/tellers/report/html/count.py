@@ -237,6 +237,18 @@ def _facts(
             "</span>",
         )
     )
+    if result.rejected:
+        # Papers not counted, by reason: valid plus these is every paper in the file.
+        rows.append(
+            (
+                "Rejected papers",
+                "; ".join(
+                    f'{esc(why)} <span data-kind="rejected" data-value="{esc(exact(n))}">'
+                    f"{esc(fmt(n, 0))}</span>"
+                    for why, n in result.rejected
+                ),
+            )
+        )
     elected = ", ".join(
         f"{esc(result.candidates[c])} (stage {result.stage_of(c)})" for c in result.elected
     )
