@@ -140,8 +140,8 @@ def run(
     db_kills: int,
     seed: int,
     gaps: tuple[float, float] = (0.5, 3.0),
-    workers: int = 3,
-    threads: int = 4,
+    workers: int = 2,
+    threads: int = 8,
     time_limit: float = 1200.0,
 ) -> dict[str, Any]:
     """Set up, load and kill, count and publish, check; return the findings."""
@@ -236,8 +236,8 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, help="default 200 (postgres), 50 (sqlite)")
     ap.add_argument("--kills", type=int, default=20)
     ap.add_argument("--db-kills", type=int, default=1, choices=(0, 1))
-    ap.add_argument("--workers", type=int, default=3)
-    ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=8)
     ap.add_argument("--min-gap", type=float, default=0.5)
     ap.add_argument("--max-gap", type=float, default=3.0)
     ap.add_argument("--seed", type=int, default=int(time.time()))

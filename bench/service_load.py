@@ -1,7 +1,7 @@
 """Load the ballot service: concurrent voters through the real pages, gunicorn on PostgreSQL.
 
     .venv/bin/python bench/service_load.py [--voters 2000] [--concurrency 200]
-        [--workers 4] [--threads 4] [--db postgres|sqlite] [--burst] [--no-pgbench]
+        [--workers 2] [--threads 8] [--db postgres|sqlite] [--burst] [--no-pgbench]
         [--json FILE]
 
 The service runs as docs/deploy.md has it: ``gunicorn -c python:tellers.service.gunicorn_conf``
@@ -768,8 +768,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--voters", type=int, default=2000)
     ap.add_argument("--concurrency", type=int, default=200)
-    ap.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    ap.add_argument("--threads", type=int, default=4, help="threads per worker (gthread if > 1)")
+    ap.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    ap.add_argument("--threads", type=int, default=8, help="threads per worker (gthread if > 1)")
     ap.add_argument("--db", choices=("postgres", "sqlite"), default="postgres")
     ap.add_argument("--burst", action="store_true", help="all voters cast at the same moment")
     ap.add_argument("--no-pgbench", action="store_true")
