@@ -34,7 +34,7 @@ Finally ``pgbench`` measures the same database's ceiling for the cast transactio
 own tables: the four statements ``cast_ballot`` issues (find the roll row by its token hash,
 read the election, the conditional UPDATE that spends the credential, the INSERT of a 304-byte
 sealed ballot with its receipt), one transaction each, against a second election with a roll
-of a million rows.
+of a million rows, with as many clients as gunicorn holds connections and with 64.
 
 The driver is a small asyncio HTTP/1.1 client on raw streams (no dependency, and far less CPU
 than a general client: on two cores the driver competes with the server it measures; its CPU
@@ -833,7 +833,9 @@ def main() -> None:
             problems = check_outcome(voters, finish)
             ceiling = []
             if with_pgbench:
-                for clients in (16, a.concurrency):
+                # 16 connections is what the app holds (2 workers x 8 threads); 64 shows the
+                # curve (the server's max_connections is 100, so 200 clients cannot connect).
+                for clients in (a.workers * a.threads, 64):
                     ceiling.append(
                         pgbench(str(url), setup["pgbench_election"], clients, a.pgbench_seconds)
                     )
