@@ -26,7 +26,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--voters", type=int, default=200)
     ap.add_argument("--db", choices=("postgres", "sqlite"), default="postgres")
-    ap.add_argument("--kind", choices=load.KINDS, default="cast")
+    ap.add_argument(
+        "--kind",
+        choices=(*load.KINDS, "none"),
+        default="cast",
+        help="the request kind to profile (its CPU figure then includes the profiler's cost)",
+    )
     a = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="tellers-profile-") as tmp:
         root = Path(tmp)
@@ -57,15 +62,22 @@ def main() -> None:
                 HTTP_ORIGIN="https://127.0.0.1",
             )
             c.get("/")
-            for token, ranking in zip(setup["tokens"], rankings, strict=True):
+            for i, (token, ranking) in enumerate(zip(setup["tokens"], rankings, strict=True)):
                 c.cookies = SimpleCookie()
+                addr = load.address(i)
 
-                def step(kind: str, method: str, path: str, data: dict[str, str] | None) -> str:
+                def step(
+                    kind: str, method: str, path: str, data: dict[str, str] | None, addr: str = addr
+                ) -> str:
                     c0, w0 = time.process_time(), time.perf_counter()
                     if kind == a.kind:
                         profiler.start()
                     with CaptureQueriesContext(connection) as q:
-                        r = c.post(path, data) if method == "POST" else c.get(path)
+                        r = (
+                            c.post(path, data, HTTP_X_FORWARDED_FOR=addr)
+                            if method == "POST"
+                            else c.get(path, HTTP_X_FORWARDED_FOR=addr)
+                        )
                     if kind == a.kind:
                         profiler.stop()
                     cpu[kind].append((time.process_time() - c0) * 1000)
@@ -90,7 +102,8 @@ def main() -> None:
     for k in load.KINDS:
         med = [load.percentile(x[k], 50) for x in (cpu, wall, queries)]
         print(f"| {k} | {med[0]:.1f} | {med[1]:.1f} | {med[2]:.0f} |")
-    print(profiler.output_text(unicode=True, color=False, show_all="SHOW_ALL" in os.environ))
+    if a.kind != "none":
+        print(profiler.output_text(unicode=True, color=False, show_all="SHOW_ALL" in os.environ))
 
 
 if __name__ == "__main__":
