@@ -142,9 +142,12 @@ def check_election(election: Election, path: str | Path, lim: _limits.Limits) ->
             "(raise it with max_candidates=)",
             path=path,
         )
+    texts = [t for c in cands for t in (c.name, c.party)]
+    longest = max(map(len, texts), default=0)
+    bad = longest > lim.max_name_length or _SURROGATE.search("\n".join(texts))
     seen: dict[str, str] = {}
     for i, c in enumerate(cands, 1):
-        for what, text in (("name", c.name), ("party", c.party)):
+        for what, text in (("name", c.name), ("party", c.party)) if bad else ():
             if len(text) > lim.max_name_length:
                 raise FormatError(
                     f"candidate {i}'s {what} has {len(text):,} characters: more than the limit "

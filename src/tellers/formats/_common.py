@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import stat
 from pathlib import Path
 
@@ -32,22 +33,21 @@ def check_file(path: str | Path) -> int:
     A device (``/dev/zero``), a FIFO or a terminal would be read without end; a file past
     :attr:`tellers.limits.Limits.max_bytes` is refused before a byte of it is read.
     """
-    p = Path(path)
     try:
-        st = p.stat()
+        st = os.stat(path)
     except FileNotFoundError:
-        raise FormatError("no such file", path=p) from None
+        raise FormatError("no such file", path=path) from None
     except OSError as e:
-        raise FormatError(f"cannot read: {e.strerror}", path=p) from None
-    if stat.S_ISDIR(st.st_mode):
-        raise FormatError("is a directory, not a file", path=p)
+        raise FormatError(f"cannot read: {e.strerror}", path=path) from None
     if not stat.S_ISREG(st.st_mode):
-        raise FormatError("not a regular file (a device, pipe or socket is not read)", path=p)
+        if stat.S_ISDIR(st.st_mode):
+            raise FormatError("is a directory, not a file", path=path)
+        raise FormatError("not a regular file (a device, pipe or socket is not read)", path=path)
     limit = _limits.current().max_bytes
     if st.st_size > limit:
         raise FormatError(
             f"{st.st_size:,} bytes: larger than the limit of {limit:,} (raise it with max_bytes=)",
-            path=p,
+            path=path,
         )
     return st.st_size
 
