@@ -226,3 +226,22 @@ def test_ranked_pairs_still_draws_a_lot_where_the_order_decides() -> None:
     result = tellers.count(election, "ranked-pairs", seed=0)
     (tie,) = result.tiebreaks
     assert tie.purpose == "order of equal pairs"
+
+
+def test_ranked_pairs_draws_a_lot_where_an_earlier_lock_makes_equal_pairs_conflict() -> None:
+    # Found by hypothesis.  C0 alone x6, C2 = C0 (marked equal first) x2, C1 then C2 x7.
+    # Equal first marks count for neither, so: C0>C1 8-7 (+1), C2>C0 7-6 (+1), C1>C2 7-2 (+5).
+    # C1>C2 is locked first; then C0>C1 and C2>C0 (+1 each) cannot both be: C0>C1 first gives
+    # C0 > C1 > C2 (C0 wins), C2>C0 first gives C1 > C2 > C0 (C1 wins).  The two +1 pairs
+    # conflict only given the +5 lock before them, so the order must be decided, by lot.
+    election = Election(
+        (Candidate("C0"), Candidate("C1"), Candidate("C2")),
+        (Ballot(((0,),), 6), Ballot(((2, 0),), 2), Ballot(((1,), (2,)), 7)),
+    )
+    winners = set()
+    for seed in range(12):
+        result = tellers.count(election, "ranked-pairs", seed=seed)
+        (tie,) = result.tiebreaks
+        assert tie.purpose == "order of equal pairs"
+        winners.add(result.elected_names)
+    assert winners == {("C0",), ("C1",)}

@@ -404,6 +404,9 @@ class LockedPairs:
     ``tie_order`` is the tie-breaking ranking of the candidates if one was needed (else None);
     ``pair_tie`` records equal pairs whose order it decided (the candidates in them, and the
     one it put first); ``winner_tie`` records several unbeaten candidates, level head to head.
+    ``listing_order`` says that some equal pairs could not all be locked but every order of
+    them leaves the same unbeaten candidates, so they were taken in listing order: the order
+    below the winner may then follow the candidates' numbering.
     """
 
     locked: tuple[Pair, ...]
@@ -413,6 +416,7 @@ class LockedPairs:
     tie_order: tuple[CandidateIndex, ...] | None
     pair_tie: TieBreak | None
     winner_tie: TieBreak | None
+    listing_order: bool = False
 
 
 class _TieOrder:
@@ -503,18 +507,20 @@ def ranked_pairs(
 
     groups = [list(g) for _, g in itertools.groupby(pairs, key=lambda p: p.margin)]
     # Where every order of the equal pairs gives the same unbeaten candidates, the order changes
-    # nothing that matters: no lot is drawn and none is recorded.
-    fixed = not any(conflicts(g, below) for g in groups) or _same_top(
-        groups, cands, conflicts, closes_cycle, lock
-    )
+    # nothing that matters: no lot is drawn and none is recorded.  (Whether a group's pairs
+    # conflict depends on the groups locked before it, so _same_top walks them in order.)
+    fixed = _same_top(groups, cands, conflicts, closes_cycle, lock)
     ranking = _TieOrder(cands, lot, order)
     locked: list[Pair] = []
     skipped: list[Pair] = []
     contested: set[CandidateIndex] = set()
+    listing_order = False
     for group in groups:
-        if fixed:
-            pass  # already in (winner, loser) order; any order gives the same unbeaten
-        elif conflicts(group, below):
+        if not conflicts(group, below):
+            pass  # every pair of the group is locked, in whatever order
+        elif fixed:
+            listing_order = True  # already in (winner, loser) order; any order, same unbeaten
+        else:
             # [tie] the order of these equal pairs decides which are locked.
             open_pairs = [p for p in group if not closes_cycle(p, below)]
             place = ranking.place()
@@ -547,6 +553,7 @@ def ranked_pairs(
         tie_order=ranking.order,
         pair_tie=pair_tie,
         winner_tie=winner_tie,
+        listing_order=listing_order,
     )
 
 
@@ -737,6 +744,8 @@ def count_ranked_pairs(election: Election, *, seats: int | None = None, seed: in
         note += "all locked"
     if rp.tie_order is not None:
         note += f"; tie-breaking ranking {how} " + " > ".join(names[c] for c in rp.tie_order)
+    if rp.listing_order:
+        note += "; equal pairs taken in listing order (no order of them changes the winner)"
     note += f"; order {_order_text(rp.tiers, names)}"
     decision = Decision(rp.winner, Outcome.ELECTED, reason, rp.winner_tie)
     # The order of equal pairs chose what the count did, not directly who won: a round tie.
