@@ -9,19 +9,18 @@ a form and calls one action of :mod:`.paper`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..elections.models import Candidate, Election, State
 from ..elections.roles import Role, has_role, require
 from ..errors import ServiceError
+from ..pages import election_or_404 as _election
+from ..pages import see_other as _see_other
 from . import paper
 from .paper_forms import PaperForm, VoidForm
 
@@ -31,18 +30,8 @@ __all__ = ["index", "key", "reconcile", "resolve", "void"]
 READERS = (Role.RETURNING_OFFICER, Role.ORGANISER, Role.SCRUTINEER)
 
 
-def _election(election_id: int) -> Election:
-    return get_object_or_404(Election.objects.select_related("organisation"), pk=election_id)
-
-
 def _candidates(election: Election) -> list[Candidate]:
     return list(Candidate.objects.filter(election=election, withdrawn=False).order_by("position"))
-
-
-def _see_other(name: str, *args: Any) -> HttpResponse:
-    response = HttpResponseRedirect(reverse(name, args=args))
-    response.status_code = 303
-    return response
 
 
 @login_required

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ..elections.models import Candidate, Election, RollEntry
 from ..errors import AlreadyVoted, InvalidBallot, ServiceError
+from ..pages import see_other
 from ..ratelimits import link_limits
 from .actions import _ballot_open, cast_ballot, voter_for_token
 from .forms import ChoiceBallotForm, RankingBallotForm, field_name
@@ -133,9 +133,7 @@ def _refusal(request: HttpRequest, *, status: int = 403) -> HttpResponse:
 
 
 def _see_other(name: str) -> HttpResponse:
-    response = HttpResponseRedirect(reverse(f"ballots:{name}"))
-    response.status_code = 303
-    return response
+    return see_other(f"ballots:{name}")
 
 
 @never_cache

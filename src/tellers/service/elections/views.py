@@ -18,7 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -27,6 +27,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tellers.errors import TellersError
 
 from ..errors import ServiceError
+from ..pages import election_or_404 as _election
+from ..pages import see_other as _see_other
 from ..tasks import send_invitations
 from . import actions, mail
 from .forms import (
@@ -51,16 +53,6 @@ OFFICIALS = (*READERS, Role.TELLER)
 #: The largest roll file accepted through the web page (a national roll is ~40 MB of CSV).
 MAX_ROLL_BYTES = 200 * 1024 * 1024
 PER_PAGE = 50
-
-
-def _election(election_id: int) -> Election:
-    return get_object_or_404(Election.objects.select_related("organisation"), pk=election_id)
-
-
-def _see_other(name: str, *args: Any) -> HttpResponse:
-    response = HttpResponseRedirect(reverse(name, args=args))
-    response.status_code = 303
-    return response
 
 
 def _act(request: HttpRequest, act: Callable[[], object], done: str) -> bool:

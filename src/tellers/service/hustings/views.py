@@ -18,15 +18,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..elections.models import Candidate, Election, RollEntry
 from ..elections.roles import Role, has_role, require
 from ..errors import ServiceError
+from ..pages import election_or_404 as _election
+from ..pages import see_other
 from ..ratelimits import link_limits, sign_in_limits
 from . import actions, mail
 from .forms import (
@@ -60,14 +61,8 @@ class Viewer:
     organiser: bool = False
 
 
-def _election(election_id: int) -> Election:
-    return get_object_or_404(Election.objects.select_related("organisation"), pk=election_id)
-
-
 def _see_other(name: str, *args: Any) -> HttpResponse:
-    response = HttpResponseRedirect(reverse(f"hustings:{name}", args=args))
-    response.status_code = 303
-    return response
+    return see_other(f"hustings:{name}", *args)
 
 
 def _member(request: HttpRequest, election: Election) -> RollEntry | None:

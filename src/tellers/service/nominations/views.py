@@ -23,7 +23,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -32,6 +32,8 @@ from django.views.decorators.http import require_POST
 from ..elections.models import Election, RollEntry, State
 from ..elections.roles import Role, has_role, require, roles_of
 from ..errors import ServiceError
+from ..pages import election_or_404 as _election
+from ..pages import see_other as _see_other
 from ..ratelimits import link_limits
 from . import actions, clock, engine, tracker
 from .forms import (
@@ -65,12 +67,6 @@ READERS = (Role.ORGANISER, Role.RETURNING_OFFICER, Role.SCRUTINEER)
 OFFICIALS = (*READERS, Role.TELLER)
 
 
-def _see_other(name: str, *args: Any) -> HttpResponse:
-    response = HttpResponseRedirect(reverse(name, args=args))
-    response.status_code = 303
-    return response
-
-
 def _act(request: HttpRequest, act: Callable[[], object], done: str) -> bool:
     try:
         act()
@@ -91,10 +87,6 @@ def _form_errors(request: HttpRequest, form: Any) -> None:
 def _member(request: HttpRequest) -> RollEntry | None:
     h = request.session.get(MEMBER)
     return actions.member_for_hash(h) if isinstance(h, str) else None
-
-
-def _election(election_id: int) -> Election:
-    return get_object_or_404(Election.objects.select_related("organisation"), pk=election_id)
 
 
 def _declared(election: Election) -> list[Candidacy]:

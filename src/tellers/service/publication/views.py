@@ -19,9 +19,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import MemoryFileUploadHandler
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -34,6 +33,8 @@ from ..audit.models import AuditEntry
 from ..elections.models import Election, State
 from ..elections.roles import Role, require
 from ..errors import ServiceError
+from ..pages import election_or_404 as _election
+from ..pages import see_other as _see_other
 from . import actions
 from .forms import ConfirmForm, CountForm, ReceiptForm
 from .models import Count, Publication, SignOff
@@ -63,16 +64,6 @@ DOWNLOADS = (
     "SHA256SUMS",
 )
 _TYPES = {"json": "application/json", "csv": "text/csv"}
-
-
-def _election(election_id: int) -> Election:
-    return get_object_or_404(Election.objects.select_related("organisation"), pk=election_id)
-
-
-def _see_other(name: str, *args: Any) -> HttpResponse:
-    response = HttpResponseRedirect(reverse(name, args=args))
-    response.status_code = 303
-    return response
 
 
 def _count_of(election: Election) -> Count | None:

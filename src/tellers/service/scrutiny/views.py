@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from ..elections.models import Election
 from ..elections.roles import Role, has_role, require
 from ..errors import ServiceError
+from ..pages import election_or_404 as _election
 from . import actions
 from .forms import ComplaintForm, InspectionForm, StatementForm
 from .report import render_text, scrutineer_report
@@ -22,10 +23,6 @@ from .report import render_text, scrutineer_report
 __all__ = ["complaint", "inspection", "report", "statement"]
 
 _READERS = (Role.ORGANISER, Role.RETURNING_OFFICER, Role.SCRUTINEER)
-
-
-def _election(election_id: int) -> Election:
-    return get_object_or_404(Election.objects.select_related("organisation"), pk=election_id)
 
 
 def _page(request: HttpRequest, election: Election, **forms: Any) -> HttpResponse:
