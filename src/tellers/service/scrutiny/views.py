@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -63,23 +65,44 @@ def report(request: HttpRequest, election_id: int) -> HttpResponse:
     return _page(request, election)
 
 
+def _act(
+    request: HttpRequest,
+    election_id: int,
+    roles: tuple[str, ...],
+    form_class: type[forms.Form],
+    act: Callable[..., object],
+    done: str,
+    form_key: str,
+) -> HttpResponse:
+    """Check the role, validate the form, do the act; on a refusal show the page with it."""
+    election = _election(election_id)
+    require(request.user, election, *roles)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(request.user, election, **form.cleaned_data)
+        except ServiceError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, done)
+            return _back(election)
+    return _page(request, election, **{form_key: form})
+
+
 @login_required
 @never_cache
 @require_http_methods(["POST"])
 def statement(request: HttpRequest, election_id: int) -> HttpResponse:
     """Make the scrutineer's statement."""
-    election = _election(election_id)
-    require(request.user, election, Role.SCRUTINEER)
-    form = StatementForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.make_statement(request.user, election, **form.cleaned_data)
-        except ServiceError as e:
-            form.add_error(None, str(e))
-        else:
-            messages.success(request, "Your statement is recorded.")
-            return _back(election)
-    return _page(request, election, statement_form=form)
+    return _act(
+        request,
+        election_id,
+        (Role.SCRUTINEER,),
+        StatementForm,
+        actions.make_statement,
+        "Your statement is recorded.",
+        "statement_form",
+    )
 
 
 @login_required
@@ -87,18 +110,15 @@ def statement(request: HttpRequest, election_id: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def complaint(request: HttpRequest, election_id: int) -> HttpResponse:
     """Record a complaint."""
-    election = _election(election_id)
-    require(request.user, election, Role.SCRUTINEER, Role.RETURNING_OFFICER)
-    form = ComplaintForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.record_complaint(request.user, election, **form.cleaned_data)
-        except ServiceError as e:
-            form.add_error(None, str(e))
-        else:
-            messages.success(request, "The complaint is recorded.")
-            return _back(election)
-    return _page(request, election, complaint_form=form)
+    return _act(
+        request,
+        election_id,
+        (Role.SCRUTINEER, Role.RETURNING_OFFICER),
+        ComplaintForm,
+        actions.record_complaint,
+        "The complaint is recorded.",
+        "complaint_form",
+    )
 
 
 @login_required
@@ -106,15 +126,12 @@ def complaint(request: HttpRequest, election_id: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def inspection(request: HttpRequest, election_id: int) -> HttpResponse:
     """Record a request to inspect the register."""
-    election = _election(election_id)
-    require(request.user, election, Role.SCRUTINEER)
-    form = InspectionForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.record_inspection(request.user, election, **form.cleaned_data)
-        except ServiceError as e:
-            form.add_error(None, str(e))
-        else:
-            messages.success(request, "The request is recorded.")
-            return _back(election)
-    return _page(request, election, inspection_form=form)
+    return _act(
+        request,
+        election_id,
+        (Role.SCRUTINEER,),
+        InspectionForm,
+        actions.record_inspection,
+        "The request is recorded.",
+        "inspection_form",
+    )
