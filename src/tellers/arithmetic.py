@@ -68,7 +68,7 @@ class Rounding(enum.StrEnum):
 
 # --- Arithmetic modes -----------------------------------------------------------------------
 #
-# The Gregory-family count (methods/_gregory.py) works through an ``Arithmetic`` object chosen
+# The Gregory-family count (methods/gregory.py) works through an ``Arithmetic`` object chosen
 # per count.  Values are plain ``int`` (scaled) or ``Fraction`` so sums need no wrapper.
 
 Value = int | Fraction

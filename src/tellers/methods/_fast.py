@@ -1,6 +1,6 @@
 """Papers as numpy array rows for the AV and Gregory loops, with results identical to parcels'.
 
-The loops (``av.count_with`` and the Gregory loop in ``_gregory.py``) are the same whichever
+The loops (``av.count_with`` and the Gregory loop in ``gregory.py``) are the same whichever
 store holds the papers; with parcels they walk every parcel in Python.  Here the ballots are
 rows of a matrix of strict preferences (see :func:`tellers._arrays.strict_arrays`), a pointer
 per row says which preference holds it, and each candidate's pile is a list of row-index
@@ -230,7 +230,7 @@ class _Rows:
 
 
 class GregoryArrays:
-    """A Gregory count's papers as array rows (``_gregory.PaperStore``), values scaled ints.
+    """A Gregory count's papers as array rows (``gregory.PaperStore``), values scaled ints.
 
     Serves rules that keep the default hooks: a surplus or an exclusion moves a candidate's
     whole pile, so :meth:`pile` takes the rows at once.  Each row's paper value is an int64 of

@@ -117,8 +117,8 @@ from typing import ClassVar
 from .._types import CandidateIndex
 from ..arithmetic import Arithmetic, FixedArithmetic, Rounding, Value
 from ..model import Action, Decision, Election, Outcome, Result, TieBreak, TieMethod
-from ._gregory import GregoryCount, Parcel
 from ._ties import Lot, narrow_by_history
+from .gregory import GregoryCount, Parcel
 
 __all__ = ["PLACES", "Ers97Count", "break_by_earliest", "count"]
 

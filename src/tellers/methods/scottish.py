@@ -31,7 +31,7 @@ Readings (confirmed against the 2022 official sheets, see docs/verification/scot
 each surplus or exclusion is one stage; values are integers scaled by 10**5, so totals are exact
 sums of truncated per-paper values; the fraction lost to truncation is recorded separately from
 non-transferable papers; a candidate exactly at the quota has no surplus and no stage
-(48(1): "exceeds the quota").  The count is the Gregory loop of ``_gregory.py``; this module
+(48(1): "exceeds the quota").  The count is the Gregory loop of ``gregory.py``; this module
 only names the rule's choices.
 """
 
@@ -41,7 +41,7 @@ from typing import ClassVar
 
 from ..arithmetic import FixedArithmetic
 from ..model import Election, Result
-from ._gregory import GregoryCount
+from .gregory import GregoryCount
 
 __all__ = ["ScottishCount", "count", "count_reference"]
 

@@ -32,7 +32,7 @@ Sources:
 
 The predetermined order is the file's own (a BLT ``[tie ...]`` line) where it gives one, else
 the order the candidates are listed in.  The optional B.2 "defeat sure losers" batch is not
-offered.  Both rules run on the Gregory loop of ``_gregory.py``.
+offered.  Both rules run on the Gregory loop of ``gregory.py``.
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ from typing import ClassVar
 from .._types import CandidateIndex
 from ..arithmetic import Arithmetic, FixedArithmetic, GuardedArithmetic, Rounding, Value
 from ..model import Election, Result, TieBreak
-from ._gregory import GregoryCount
 from ._ties import break_by_order
+from .gregory import GregoryCount
 
 __all__ = ["WigmCount", "WigmPrfCount", "count", "count_prf"]
 

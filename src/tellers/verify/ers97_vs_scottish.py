@@ -23,9 +23,9 @@ from pathlib import Path
 from .._types import CandidateIndex
 from ..arithmetic import FixedArithmetic, Value
 from ..formats import read
-from ..methods._gregory import GregoryCount, Parcel
 from ..methods._ties import break_by_history
 from ..methods.ers97 import PLACES, Ers97Count
+from ..methods.gregory import GregoryCount, Parcel
 from ..methods.scottish import PLACES as SCOTTISH_PLACES
 from ..methods.scottish import ScottishCount
 from ..model import Election, Result, TieBreak
