@@ -1,10 +1,12 @@
 """Java library behaviour RCTab's output depends on, reproduced exactly.
 
-RCTab is a Java program and three of its outputs depend on Java's library rather than on the
-rules: tie-breaks "by lot" draw from ``java.util.Random`` seeded from the config, the
-"generate permutation" mode shuffles with ``Collections.shuffle``, and candidates with equal
-first-round totals are listed in ``java.util.HashMap`` iteration order (the report sorts a
-HashMap's entries with a stable sort).  This module reproduces those three.
+RCTab is a Java program and four of its outputs depend on Java's library rather than on the
+rules: tie-breaks "by lot" draw from ``java.util.Random`` seeded from the config, over names
+sorted by ``Collections.sort`` (UTF-16 code units, not code points); the "generate permutation"
+mode shuffles with ``Collections.shuffle``; a tie still unbroken after the previous rounds'
+counts is drawn from the names in ``java.util.HashSet`` iteration order; and candidates with
+equal first-round totals are listed in ``java.util.HashMap`` iteration order (the report sorts a
+HashMap's entries with a stable sort).  This module reproduces those.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, MutableSequence
 from typing import TypeVar
 
-__all__ = ["JavaRandom", "hashmap_order", "shuffle", "string_hash"]
+__all__ = ["JavaRandom", "hashmap_order", "hashset_order", "java_sorted", "shuffle", "string_hash"]
 
 T = TypeVar("T")
 
@@ -102,3 +104,24 @@ def hashmap_order(keys: Iterable[str], *, initial_capacity: int = 16) -> list[st
         return ((h ^ (h >> 16)) & (cap - 1), position[k])
 
     return sorted(unique, key=bucket)
+
+
+def hashset_order(keys: Iterable[str]) -> list[str]:
+    """Return the order ``new HashSet<>(keys)`` iterates in, on Java 21 (RCTab's runtime).
+
+    Since Java 19 the copy constructor sizes its table with ``HashMap.newHashMap(max(n, 12))``:
+    room for ``n`` keys at load factor 0.75 without a resize, so 16 buckets up to 12 keys, 32 up
+    to 24.  (Java 17 asked for ``n / 0.75 + 1`` and so doubled the table at exactly 12 or 24.)
+    """
+    unique = list(dict.fromkeys(keys))
+    n = max(len(unique), 12)
+    return hashmap_order(unique, initial_capacity=-(-n * 4 // 3))
+
+
+def java_sorted(names: Iterable[str]) -> list[str]:
+    """Return ``names`` as ``Collections.sort`` orders Strings: by UTF-16 code unit.
+
+    Python compares code points; the two differ only when a name holds a character beyond
+    U+FFFF (a surrogate pair sorts below U+E000..U+FFFF in Java).
+    """
+    return sorted(names, key=lambda s: s.encode("utf-16-be"))

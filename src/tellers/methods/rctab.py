@@ -23,7 +23,8 @@ module follows step for step so that its numbers match RCTab's to the last digit
   ``10^-d`` with ``non_integer_threshold``, or ``ceil(V / S)`` with ``hare_quota``), V the
   active ballots of the round (first round only in multi-winner counts) [setWinningThreshold].
 - Ties by lot draw ``java.util.Random(seed).nextDouble()`` over the tied names sorted
-  alphabetically [Tiebreak.doRandom]; see :mod:`tellers.methods._java`.
+  alphabetically [Tiebreak.doRandom], or, when previous rounds' counts were compared first,
+  over the names left in ``HashSet`` order [doPreviousRounds]; see :mod:`tellers.methods._java`.
 
 Where RCTab 2.0.0 (which wrote the regression suite's expected reports) differs from the
 source read, the reports decided: a continue-until-two count keeps the threshold of the round
@@ -49,7 +50,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from .._types import CandidateIndex, Ranking
 from ..errors import ConfigurationError, InputError
 from ..model import Action, Decision, Election, Outcome, Result, Round, TieBreak, TieMethod
-from ._java import JavaRandom, shuffle
+from ._java import JavaRandom, hashset_order, java_sorted, shuffle
 
 __all__ = [
     "EXPLICIT_OVERVOTE",
@@ -830,8 +831,14 @@ class _Tabulation:
         return eliminations
 
     def break_tie(self, tied: list[str], votes: Decimal, *, selecting_winner: bool) -> str:
-        """Break a tie as the tiebreak mode says [Tiebreak.selectCandidate]."""
-        tied = sorted(tied)
+        """Break a tie as the tiebreak mode says [Tiebreak.selectCandidate].
+
+        Selecting a winner differs from selecting a loser in two modes only: the permutation
+        is searched from its start for a winner and from its end for a loser, and the previous
+        rounds keep the most votes for a winner and the fewest for a loser.
+        """
+        # "sort tied candidates for reproducibility" [Tiebreak constructor]
+        tied = java_sorted(tied)
         mode = self.rules.tiebreak_mode
         if mode is TiebreakMode.RANDOM:
             chosen, method = self.draw(tied), TieMethod.LOT
@@ -883,11 +890,20 @@ class _Tabulation:
     def previous_rounds(
         self, tied: list[str], votes: Decimal, selecting_winner: bool
     ) -> tuple[str, TieMethod]:
-        """Decide by the most recent earlier round where the tied differed [doPreviousRounds]."""
+        """Decide by the most recent earlier round where the tied differed [doPreviousRounds].
+
+        Each earlier round is read through ``buildTallyToCandidates(roundTally,
+        new HashSet<>(candidatesInContention))``: the names left in contention come out in
+        ``HashSet`` order, not sorted, and a tie that no earlier round breaks is drawn (or asked)
+        over that order.  A tie for the win after round one always passes through here, so
+        drawing over the sorted names elected the other candidate.
+        """
         contention = list(tied)
         for earlier in range(self.current - 1, 0, -1):
             tallies = self.rounds[earlier - 1].tallies
+            contention = hashset_order(contention)
             values = [tallies[c] for c in contention]
+            # "isSelectingWinner ? tallyToCandidates.lastKey() : tallyToCandidates.firstKey()"
             pick = max(values) if selecting_winner else min(values)
             contention = [c for c in contention if tallies[c] == pick]
             if len(contention) == 1:
@@ -1097,7 +1113,7 @@ def _permutation(election: Election, rules: RctabRules, rnd: JavaRandom | None) 
         if rnd is None:
             raise ConfigurationError("generatePermutation needs a randomSeed")
         # Sorted first "for reproducibility", then Collections.shuffle with the seeded source.
-        names.sort()
+        names = java_sorted(names)
         shuffle(names, rnd)
     return names
 
