@@ -47,11 +47,42 @@ def test_results_in_order_and_equal_to_single_counts(tmp_path: Path, jobs: int) 
 def test_json_lines_one_per_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     d = folder(tmp_path, 3)
     assert main([str(d), "--format", "json"]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
     assert len(lines) == 3
     assert all(json.loads(line)["method"] == "scottish-stv" for line in lines)
+    # Each line names its file, as `tellers count` does, so lines can be told apart.
+    assert [json.loads(line)["source"] for line in lines] == [str(f) for f in expand([d])]
     # Piped (not a terminal): nothing but the results, no progress bar on stderr.
-    assert capsys.readouterr().err == ""
+    assert captured.err == ""
+
+
+@pytest.mark.parametrize("output", ["json", "csv", "text"])
+def test_batch_prints_what_tellers_count_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], output: str
+) -> None:
+    """One renderer: ``python -m tellers.batch`` and ``tellers count`` give the same bytes."""
+    from typer.testing import CliRunner
+
+    from tellers.cli import app
+
+    d = folder(tmp_path, 3)
+    assert main([str(d), "--method", "av", "--format", output]) == 0
+    batch_out = capsys.readouterr().out
+    cli = CliRunner().invoke(app, ["count", str(d), "--method", "av", "--format", output])
+    assert cli.exit_code == 0, cli.output
+    assert cli.stdout == batch_out
+
+
+def test_render_results_refuses_an_unknown_format_and_mismatched_sources() -> None:
+    result = count(read(EXAMPLE), "av")
+    with pytest.raises(ValueError, match="unknown result format 'xml'"):
+        render_results([result], "xml")
+    with pytest.raises(ValueError, match="2 sources given for 1 results"):
+        render_results([result], "json", sources=["a", "b"])
+    # One result of several files given stays a JSON line, naming its file.
+    line = render_results([result], "json", sources=["a.blt"], several=True)
+    assert line.count("\n") == 1 and json.loads(line)["source"] == "a.blt"
 
 
 def test_first_bad_file_stops_the_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

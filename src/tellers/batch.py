@@ -25,6 +25,7 @@ from .errors import FormatError, TellersError
 from .formats import FORMATS, _common, format_for, read
 from .methods import REGISTRY
 from .model import Result
+from .report.results import render_results
 
 __all__ = ["count_command", "count_files", "expand", "map_files", "render_results"]
 
@@ -237,19 +238,6 @@ def map_files(
         yield path, work(path)
 
 
-def render_results(results: Sequence[Result], output: str, *, width: int = 120) -> str:
-    """Render results as ``tellers count`` prints them: JSON (lines), CSV or stage tables."""
-    from .report import render_text, to_csv, to_json
-
-    if output == "json":
-        if len(results) == 1:
-            return to_json(results[0]) + "\n"
-        return "".join(to_json(r, indent=None) + "\n" for r in results)
-    if output == "csv":
-        return "\n".join(to_csv(r) for r in results)
-    return "\n".join(render_text(r, width=width) for r in results)
-
-
 def count_command(
     files: Sequence[Path],
     method: str,
@@ -321,6 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--format", "-f", default="text", choices=["text", "json", "csv"])
     parser.add_argument("--jobs", type=int)
     args = parser.parse_args(argv)
+    done: list[Path] = []
     try:
         results = count_command(
             args.files,
@@ -330,11 +319,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             input_format=args.input_format,
             output=args.format,
             jobs=args.jobs,
+            on_result=lambda p, _: done.append(p),
         )
     except TellersError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    sys.stdout.write(render_results(results, args.format))
+    sys.stdout.write(render_results(results, args.format, sources=[str(p) for p in done]))
     return 0
 
 

@@ -34,7 +34,8 @@ from .errors import FormatError, TellersError
 from .formats import FORMATS, format_for, read
 from .methods import REGISTRY
 from .model import Result
-from .report import render_comparison, render_text, to_csv, to_json
+from .report import render_comparison
+from .report.results import render_results
 
 #: Shown in place of the temporary file that holds what ``-`` read from standard input.
 STDIN_NAME = "<stdin>"
@@ -469,20 +470,14 @@ def _render(
     to_terminal: bool,
 ) -> str | bytes | None:
     """Return the output of ``tellers count`` (None: printed on the terminal already)."""
-    from .report.json import to_json_dict
-
     results = [r for _, _, r in counted]
     if fmt is OutputFormat.JSON:
-        if not several:
-            return "".join(to_json(r) + "\n" for r in results)
-        return "".join(
-            json.dumps({"source": name, **to_json_dict(r)}, ensure_ascii=False) + "\n"
-            for _, name, r in counted
-        )
+        sources = [name for _, name, _ in counted]
+        return render_results(results, "json", sources=sources, several=several)
     console = Console(highlight=False)
     terminal = to_terminal and console.is_terminal
     if fmt is OutputFormat.CSV:
-        csv = "\n".join(to_csv(r) for r in results)
+        csv = render_results(results, "csv")
         return printable(csv) if terminal else csv  # data, but no escape reaches a terminal
     if fmt is OutputFormat.HTML:
         return _html_report(counted, input_format)
@@ -493,11 +488,10 @@ def _render(
     if fmt is OutputFormat.RCTAB_JSON:
         return _rctab_summaries(counted, input_format, several=several)
     w = width or (console.width if terminal else 120)
-    plain = "\n".join(render_text(r, width=w) for r in results)
+    plain = render_results(results, "text", width=w)
     if terminal and not has_controls(plain):
         # Rendered with colour already; written as it is (never read again as markup).
-        for r in results:
-            sys.stdout.write(render_text(r, width=w, color=True))
+        sys.stdout.write(render_results(results, "text", width=w, color=True))
         return None
     # A name or title holding control characters is shown escaped, never acted on, and
     # without colour: the escapes rich writes could not be told from the file's.
