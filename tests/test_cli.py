@@ -84,6 +84,23 @@ def test_unknown_method_exits_2() -> None:
     assert "scottish-stv" in r.output
 
 
+def test_verify_guesses_no_path(tmp_path: Path) -> None:
+    """``tellers verify`` needs --data and --out; a missing data folder is named; no output."""
+    out = tmp_path / "v.md"
+    r = runner.invoke(app, ["verify", "droop", "--out", str(out)])
+    assert r.exit_code == 2
+    assert "--data" in r.output
+    r = runner.invoke(app, ["verify", "droop", "--data", str(tmp_path)])
+    assert r.exit_code == 2
+    assert "--out" in r.output
+    gone = tmp_path / "no-such-data"
+    for dataset in ("droop", "scotland-2022", "ers97-2017", "condorcet", "rctab"):
+        r = runner.invoke(app, ["verify", dataset, "--data", str(gone), "--out", str(out)])
+        assert r.exit_code == 2, r.output
+        assert f"{gone}: no such folder" in r.output
+    assert not out.exists()
+
+
 def test_count_real_ward_text(shared_data: Path) -> None:
     """A 2022 ward prints the stage table a councillor would recognise."""
     ward = shared_data / "scotland/2022-dat/Aberdeen/10_Midstocket-Rosemount.dat"

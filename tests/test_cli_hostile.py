@@ -124,7 +124,9 @@ def test_rules_nominations_rctab_verify_messages_keep_their_brackets(tmp_path: P
     r = runner.invoke(app, ["rctab", str(bad), "--out", str(tmp_path / "o")])
     assert r.exit_code == 2
     assert "book[red].toml" in r.output
-    r = runner.invoke(app, ["verify", "[bold]x:x:", "--out", str(tmp_path / "v.md")])
+    r = runner.invoke(
+        app, ["verify", "[bold]x:x:", "--data", str(tmp_path), "--out", str(tmp_path / "v.md")]
+    )
     assert r.exit_code == 2
     assert "[bold]x:x:" in r.output
 

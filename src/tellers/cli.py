@@ -593,7 +593,7 @@ def methods() -> None:
         console.print(textwrap.indent(summary, "    "))
 
 
-_DATASETS = ("scotland-2022", "droop", "ers97-2017")
+_DATASETS = ("scotland-2022", "droop", "ers97-2017", "condorcet", "rctab")
 
 
 @app.command()
@@ -605,41 +605,59 @@ def verify(
             autocompletion=lambda: list(_DATASETS),
         ),
     ],
-    data: Annotated[Path, typer.Option(help="The shared data folder.")] = Path("../shared/data"),
-    out: Annotated[
-        Path | None,
-        typer.Option(help="Where to write the Markdown table (default: its docs/ page)."),
-    ] = None,
+    data: Annotated[
+        Path,
+        typer.Option(help="The shared data folder (holding scotland/, droop/, nsw-la/...)."),
+    ],
+    out: Annotated[Path, typer.Option(help="Where to write the Markdown table.")],
     force: Annotated[
         bool, typer.Option("--force", help="Replace the --out file if it exists.")
     ] = False,
 ) -> None:
-    """Count a published election or a peer's test suite and compare every stage."""
+    """Count a published election or a peer's test suite and compare every stage.
+
+    Both paths are given, never guessed from where tellers is installed: the committed tables
+    are regenerated with, e.g., ``--data ../shared/data --out docs/verification/droop.md
+    --force`` from a checkout.
+    """
+    from .rctab import suite
     from .verify import droop, ers97_vs_scottish, scotland
 
     def ers97_table(data: Path) -> tuple[str, bool]:
         return ers97_vs_scottish.build_table(data), True
 
-    checks: dict[str, tuple[Callable[[Path], tuple[str, bool]], str]] = {
-        "scotland-2022": (scotland.verify_2022, "docs/verification/scotland-2022.md"),
-        "droop": (droop.verify_droop, "docs/verification/droop.md"),
-        "ers97-2017": (ers97_table, "docs/verification/ers97-vs-scottish-2017.md"),
+    def condorcet_table(data: Path) -> tuple[str, bool]:
+        try:
+            from .verify import condorcet
+        except ModuleNotFoundError as e:
+            if not (e.name or "").startswith("pref_voting"):
+                raise
+            # pref_voting is the independent program compared against, a test-only dependency.
+            raise _fail(
+                "tellers verify condorcet needs pref_voting: pip install 'tellers[test]'"
+            ) from None
+        return condorcet.verify(data)
+
+    checks: dict[str, Callable[[Path], tuple[str, bool]]] = {
+        "scotland-2022": scotland.verify_2022,
+        "droop": droop.verify_droop,
+        "ers97-2017": ers97_table,
+        "condorcet": condorcet_table,
+        "rctab": suite.verify,
     }
     try:
         name = _choose(dataset, list(checks), "data set")
     except typer.BadParameter as e:
         raise _fail(e.message) from None
-    run, default = checks[name]
-    if out is not None:
-        check_output(out, force=force)  # before the count, not after it
+    check_output(out, force=force)  # before the count, not after it
+    if not data.is_dir():
+        raise _fail(f"{data}: no such folder (--data names the shared data folder)")
     try:
-        report, ok = run(data)
+        report, ok = checks[name](data)
     except TellersError as e:
         raise _fail(str(e)) from None
-    target = out or Path(default)
-    # The docs/ page is there to be regenerated; a file the user names is kept unless --force.
-    write_output(target, report, force=force or out is None)
-    plain_console(stderr=True).print(f"wrote {printable(str(target))}", soft_wrap=True)
+    write_output(out, report, force=force)
+    plain_console(stderr=True).print(f"wrote {printable(str(out))}", soft_wrap=True)
     raise typer.Exit(0 if ok else 1)
 
 

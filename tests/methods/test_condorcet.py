@@ -7,13 +7,11 @@ winners those with p[X,Y] >= p[Y,X] for all Y; ranked pairs locks majorities lar
 first, skipping any that would close a cycle.
 
 The last tests are the cross-check the issue asks for: every 2017 Scottish ward and every 2023
-NSW district counted by tellers and by pref_voting (``scripts/verify_condorcet.py``).
+NSW district counted by tellers and by pref_voting (``tellers.verify.condorcet``).
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -572,16 +570,11 @@ def test_condorcet_winner_wins_and_loser_loses(e: Election, seed: int) -> None:
 
 @pytest.fixture(scope="module")
 def verify() -> ModuleType:
-    """Load scripts/verify_condorcet.py (it needs pref_voting, a test-only dependency)."""
+    """Return tellers.verify.condorcet (it needs pref_voting, a test-only dependency)."""
     pytest.importorskip("pref_voting")
-    path = ROOT / "scripts" / "verify_condorcet.py"
-    spec = importlib.util.spec_from_file_location("verify_condorcet", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    # Dataclasses look their module up in sys.modules while the module is being executed.
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    from tellers.verify import condorcet
+
+    return condorcet
 
 
 @settings(max_examples=200, deadline=None)

@@ -57,7 +57,7 @@ def test_million_ballot_scale_case(results: dict[str, suite.CaseResult]) -> None
 
 def test_verification_table_is_current(results: dict[str, suite.CaseResult]) -> None:
     """docs/verification/rctab.md is what the suite writes today (timings aside)."""
-    assert DOC.exists(), "run python -m tellers.rctab.suite to write the table"
+    assert DOC.exists(), "write the table with tellers verify rctab"
     committed = [_untimed(line) for line in DOC.read_text(encoding="utf-8").splitlines()]
     fresh = suite.render(list(results.values()))
     assert committed == [_untimed(line) for line in fresh.splitlines()]

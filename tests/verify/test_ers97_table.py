@@ -14,7 +14,9 @@ from tellers.methods import count
 from tellers.model import Election
 from tellers.verify import ers97_vs_scottish as cmp
 
-COMMITTED = Path(__file__).resolve().parents[2] / cmp.TABLE
+COMMITTED = (
+    Path(__file__).resolve().parents[2] / "docs" / "verification" / "ers97-vs-scottish-2017.md"
+)
 
 
 @pytest.fixture(scope="module")

@@ -15,20 +15,19 @@ Each folder of ``../shared/data/rctab/`` is one case from RCTab's ``TabulatorTes
 - ``inputs``: folders of shared inputs with no config.
 
 :func:`render` writes the Markdown table of ``docs/verification/rctab.md``;
-``python -m tellers.rctab.suite [DATA_DIR]`` rewrites that file.
+``tellers verify rctab --data DIR --out FILE`` rewrites that file.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import TellersError
+from ..errors import TellersError, VerificationError
 from .run import convert_config, run_config
 
 __all__ = [
@@ -39,6 +38,7 @@ __all__ = [
     "render",
     "run_case",
     "run_suite",
+    "verify",
 ]
 
 #: Cases whose large CVR input was not copied into the shared data, and the missing path.
@@ -311,7 +311,8 @@ def render(results: list[CaseResult], *, timings: bool = True) -> str:
         "JSON and to RCTab's CVR CSV equal RCTab's. A case without expected output is a config",
         "or data set RCTab refuses; ours must stop with a clear error (quoted below). Seconds are",
         "end to end (reading the CVRs, counting, writing every report) on one core.",
-        "Regenerate with `python -m tellers.rctab.suite`.",
+        "Regenerate with `tellers verify rctab --data ../shared/data --out",
+        "docs/verification/rctab.md --force`.",
         "",
         "## Totals",
         "",
@@ -344,18 +345,10 @@ def render(results: list[CaseResult], *, timings: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the suite and rewrite docs/verification/rctab.md; return 1 on any failure."""
-    args = sys.argv[1:] if argv is None else argv
-    root = Path(__file__).resolve().parents[3]
-    data = Path(args[0]) if args else root.parent / "shared" / "data" / "rctab"
-    results = run_suite(data)
-    target = root / "docs" / "verification" / "rctab.md"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render(results), encoding="utf-8")
-    print(target)
-    return 1 if any(outcome(r) == "FAIL" for r in results) else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+def verify(data: str | Path) -> tuple[str, bool]:
+    """Run the suite from the shared data folder; return the table and whether no case failed."""
+    folder = Path(data) / "rctab"
+    if not folder.is_dir():
+        raise VerificationError(f"{folder}: not found (RCTab's regression suite is read from it)")
+    results = run_suite(folder)
+    return render(results), not any(outcome(r) == "FAIL" for r in results)

@@ -633,8 +633,8 @@ by the most recent stage at which the tied candidates differed, then by lot from
 seed; where Droop used its order as the lot, the check uses the first seed under which our lots
 fall the same way, and says so.
 
-Regenerate with `tellers verify droop` (the test suite runs the same check and compares this
-file with its output).
+Regenerate with `tellers verify droop --data ../shared/data --out docs/verification/droop.md
+--force` (the test suite runs the same check and compares this file with its output).
 """
 
 
@@ -685,7 +685,7 @@ def verify_droop(data_dir: str | Path) -> tuple[str, bool]:
     return render(checks), ok
 
 
-def write_report(data_dir: str | Path, out: str | Path = "docs/verification/droop.md") -> bool:
+def write_report(data_dir: str | Path, out: str | Path) -> bool:
     """Write the Markdown report to ``out``; return whether every offered reference passed."""
     report, ok = verify_droop(data_dir)
     Path(out).write_text(report, encoding="utf-8")

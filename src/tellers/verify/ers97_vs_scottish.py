@@ -33,7 +33,6 @@ from ..model import Election, Result, TieBreak
 __all__ = ["FEATURES", "Feature", "WardComparison", "build_table", "compare_ward", "write_table"]
 
 DATA_GLOB = "scotland/blt/*/*_2017_*.blt"
-TABLE = Path("docs") / "verification" / "ers97-vs-scottish-2017.md"
 
 
 # -- one variant per rule difference ---------------------------------------------------------
@@ -480,8 +479,8 @@ def _whole(q: Decimal | None) -> str:
     return "" if q is None else str(q.to_integral_value()) if q == q.to_integral_value() else str(q)
 
 
-def write_table(data_dir: Path, out: Path = TABLE) -> str:
-    """Write the report to ``out`` (the committed table by default) and return it."""
+def write_table(data_dir: Path, out: Path) -> str:
+    """Write the report to ``out`` and return it."""
     text = build_table(data_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")

@@ -537,7 +537,8 @@ is listed as such.  Where a printed figure differs, the official row's own arith
 a figure that contradicts its own row (previous total + transfer is not the printed total, or is
 not a number) is a transcription error in the official file, shown with its numbers.
 
-Regenerate with `tellers verify scotland-2022` (the test suite runs the same check).
+Regenerate with `tellers verify scotland-2022 --data ../shared/data --out
+docs/verification/scotland-2022.md --force` (the test suite runs the same check).
 """
 
 

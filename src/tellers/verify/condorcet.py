@@ -19,41 +19,39 @@ Like with like:
   equal pairs would need trying, which is then reported rather than waited for.
 
 Where pref_voting returns several winners (a tie), tellers' winner must be one of them; such
-files are counted separately.  Run as a script it rewrites ``docs/verification/condorcet.md``::
+files are counted separately.  ``tellers verify condorcet --data DIR --out FILE`` writes the
+table of ``docs/verification/condorcet.md``; the test suite (``tests/methods/test_condorcet.py``)
+runs the same check and compares the committed table with what it writes.
 
-    python scripts/verify_condorcet.py [SHARED_DATA] [--out FILE]
-
-The test suite (``tests/methods/test_condorcet.py``) runs the same check and compares the
-committed table with what it writes.
+pref_voting is a test-only dependency (the ``test`` extra): this module imports it at the top, so
+importing the module without it raises :class:`ModuleNotFoundError`, which the command line
+reports as such.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pref_voting.margin_based_methods import (  # type: ignore[import-untyped]
-    beat_path,
-    ranked_pairs_with_test,
-)
-from pref_voting.profiles_with_ties import ProfileWithTies  # type: ignore[import-untyped]
+from pref_voting.margin_based_methods import beat_path, ranked_pairs_with_test
+from pref_voting.profiles_with_ties import ProfileWithTies
 
-import tellers
-from tellers.methods import condorcet
-from tellers.model import Election
+from ..errors import VerificationError
+from ..formats import read
+from ..methods import condorcet, count
+from ..model import Election
 
-ROOT = Path(__file__).resolve().parents[1]
-DOC = ROOT / "docs" / "verification" / "condorcet.md"
+__all__ = ["Row", "compare", "nsw_2023", "profile", "render", "run", "scottish_2017", "verify"]
+
 NSW_2023 = range(187, 280)
+SCOTTISH_GLOB = "scotland/blt/*/*_2017_*.blt"
 
 
 def scottish_2017(shared: Path) -> list[Path]:
     """Return the 2017 Scottish ward BLT files, sorted."""
-    return sorted((shared / "scotland" / "blt").glob("*/*_2017_*.blt"))
+    return sorted(shared.glob(SCOTTISH_GLOB))
 
 
 def nsw_2023(shared: Path) -> list[Path]:
@@ -131,7 +129,7 @@ class Row:
 
 def compare(path: Path, dataset: str, *, label: str) -> Row:
     """Count one election both ways and compare."""
-    election = tellers.read(path)
+    election = read(path)
     names = election.names
     standing = condorcet.standing(election)
     matrix = condorcet.pairwise(election)
@@ -142,8 +140,8 @@ def compare(path: Path, dataset: str, *, label: str) -> Row:
     pv_s = beat_path(prof, strength_function=prof.support)
     pv_rp = ranked_pairs_with_test(prof)
     cw = condorcet.condorcet_winner(matrix, standing)
-    schulze = tellers.count(election, "schulze")
-    rp = tellers.count(election, "ranked-pairs")
+    schulze = count(election, "schulze")
+    rp = count(election, "ranked-pairs")
     return Row(
         dataset=dataset,
         file=label,
@@ -220,8 +218,9 @@ def render(rows: Sequence[Row]) -> str:
         "the methods and are nobody's declared result."
     )
     regen = (
-        "Regenerate with `python scripts/verify_condorcet.py` (the test suite runs the same "
-        "check and compares this file)."
+        "Regenerate with `tellers verify condorcet --data ../shared/data --out "
+        "docs/verification/condorcet.md --force` (the test suite runs the same check and "
+        "compares this file)."
     )
     out = [
         "# Condorcet methods: cross-check against pref_voting",
@@ -263,20 +262,13 @@ def render(rows: Sequence[Row]) -> str:
     return "\n".join(out)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the cross-check and write the table; exit 1 if anything disagrees."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("shared", nargs="?", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--out", type=Path, default=DOC)
-    args = parser.parse_args(argv)
-    rows = run(args.shared)
-    args.out.write_text(render(rows), encoding="utf-8")
-    bad = [r for r in rows if r.status.startswith("MISMATCH")]
-    for r in bad:
-        print(f"{r.file}: {r.status}", file=sys.stderr)
-    print(f"{len(rows)} elections, {len(bad)} mismatches; wrote {args.out}")
-    return 1 if bad else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def verify(data: str | Path) -> tuple[str, bool]:
+    """Run the cross-check on the shared data folder; return the table and whether all agree."""
+    shared = Path(data)
+    if not scottish_2017(shared):
+        raise VerificationError(f"no 2017 ward files ({SCOTTISH_GLOB}) under {shared}")
+    missing = [p for p in nsw_2023(shared) if not p.is_file()]
+    if missing:
+        raise VerificationError(f"{missing[0]}: not found (one of the 93 NSW 2023 districts)")
+    rows = run(shared)
+    return render(rows), not any(r.status.startswith("MISMATCH") for r in rows)
