@@ -1,22 +1,135 @@
 """The Gregory family of STV counts: one loop, rules as hooks.
 
-Scottish STV, the Weighted Inclusive Gregory Method (WIGM) and ERS97 all count the same way:
-papers sit in parcels on candidates' piles; a candidate over the quota passes a surplus on at a
-reduced value; when no surplus is left, the lowest candidate is excluded and their papers move
-on at the value they carry.  They differ in the quota, in which papers carry a surplus and at
-what value, in the arithmetic, in how ties are broken and in when the count may stop early.
-:class:`GregoryCount` runs the loop; a rule subclasses it and overrides the hooks below.
-
-Hooks (each documented where defined): ``quota``, ``has_quota``, ``surplus_parcels``,
-``transfer_value``, ``surplus_values``, ``surplus_remainder``, ``choose_surplus``,
-``choose_exclusion``, ``exclusion_batches``, ``stop_exclusion``, ``elect_reached``,
-``deem_remaining`` and ``finish``.  Their defaults are Scottish STV's; a hook may add a sentence
-to the note of the stage being closed through ``stage_notes``.
+Scottish STV, the Weighted Inclusive Gregory Method (WIGM and the PR Foundation's WIGM-PRF) and
+ERS97 all count the same way: papers sit in parcels on candidates' piles; a candidate over the
+quota passes a surplus on at a reduced value; when no surplus is left, the lowest candidate is
+excluded and their papers move on at the value they carry.  They differ in the quota, in which
+papers carry a surplus and at what value, in the arithmetic, in how ties are broken and in when
+the count may stop early.  :class:`GregoryCount` runs the loop; a rule subclasses it and
+overrides hooks.  The defaults are Scottish STV's, the Scottish Local Government Elections Order
+2007 (SSI 2007/42), Schedule 1, rules 45-52 (``scottish.py`` names the source): each default
+quotes the clause it implements at the line that implements it, in brackets (``[48(3)]``),
+beside the clauses of the other rules that keep it (``[WIGM-PRF B.3]``, ``[ERS97 4.3]``).
 
 Where the papers lie is a :class:`PaperStore`: parcels in lists (:class:`ParcelStore`, what every
 hook may read), or rows of numpy arrays (``_fast.GregoryArrays``) for a rule whose hooks read
 no parcel and which counts in fixed point, chosen by :meth:`GregoryCount.make_store`.  The loop
 is the same either way.
+
+The loop (:meth:`GregoryCount.run`)
+-----------------------------------
+First preferences [45] and ``quota`` [46]; the first stage is closed by ``record``, which calls
+``elect_reached`` [47].  While vacancies remain [48(1), 50(1)]: if ``deem_remaining`` [52] the
+loop ends; else if ``choose_surplus`` [49] names a candidate, ``transfer_surplus`` moves that
+surplus as one stage (``surplus_parcels``, ``surplus_values`` / ``transfer_value``,
+``surplus_remainder``) [48]; else ``choose_exclusion`` [50(1), 51] names candidates and
+``exclude`` moves their papers at the values they carry [50(4)], one stage for each batch
+``exclusion_batches`` returns, asking ``stop_exclusion`` after each.  Then ``finish`` [52].
+Every stage is closed by ``record``, which appends the totals to ``history`` and then calls
+``elect_reached``.
+
+Hook contract
+-------------
+State a hook may read: ``totals`` (a Value per candidate), ``continuing``, ``elected`` (in
+order of election), ``pending`` (the elected whose surplus has not moved, in order of
+election), ``excluded``, ``history`` (the totals after every stage, oldest first, the stage
+being closed last), ``quota_value``, ``valid``, ``exhausted``, ``loss``, ``seats``, ``arith``,
+``lot``, ``papers`` and (where ``reads_parcels``) ``piles``.  A hook may add a sentence to the
+note of the stage being closed through ``stage_notes``.
+
+Invariants every hook keeps:
+
+- *Exact, in the count's arithmetic.*  Values are those of ``self.arith`` (scaled ints in
+  fixed and guarded point, Fractions in rational); a hook computes with ``self.arith`` and
+  names the rounding of every multiply or divide (``Rounding.DOWN`` where a rule says "any
+  remainder being ignored"), never floats, never Python's ``/`` on values.
+- *Totals conserved.*  After every stage, ``sum(totals) + exhausted + loss`` is exactly the
+  valid papers at value one.  A surplus S is split exactly into what moved, what became
+  non-transferable and what rounding lost: ``surplus_remainder`` returns two values summing to
+  S minus what moved.  A paper's new value never exceeds its old one (the array store's
+  int64 bound rests on every value being one or less).
+- *Candidates.*  Each candidate is in exactly one of ``continuing``, ``elected``, ``excluded``
+  (or withdrawn); only ``elect_reached``, ``deem_elected`` (through ``finish``) and ``exclude``
+  move them; ``pending`` is part of ``elected``.  A hook that only chooses changes no state.
+- *Repeatable.*  A choice depends only on the state and the count's ``lot`` (seeded).
+- *Papers.*  A hook reads :class:`Parcel` fields, or returns part of a pile, only if its class
+  sets ``reads_parcels = True`` (the papers are then always parcels); otherwise it treats a
+  batch as opaque and asks ``self.papers`` about it.
+
+The hooks, in the order the loop first calls them (default: Scottish STV's):
+
+``make_store()``
+    Once, from ``__init__``.  Returns the :class:`PaperStore`.  Default: array rows for fixed
+    point where the rule reads no parcel and the sums fit in int64, else parcels.  Overridden
+    by none.
+``quota(valid)``
+    Once, after the first preferences are placed; ``valid`` is the number of valid papers.
+    Returns the quota as a Value.  Default [46].  Overridden by WIGM (valid / (seats + 1) plus
+    one unit of the arithmetic, none in rational), WIGM-PRF [A.1], ERS97 [5.1.6] (which also
+    lowers ``quota_value`` itself [5.4.8]).
+``has_quota(total)``
+    From the default ``elect_reached``, for each continuing candidate.  Returns whether the
+    total elects.  Default [47(1)]: at or over.  Overridden by WIGM (over, in exact
+    arithmetic), WIGM-PRF [B.1].  ERS97 does not call it.
+``elect_reached(action)``
+    From ``record`` at the close of every stage, after ``history`` has the stage's totals;
+    ``action`` is what the stage did.  Moves those elected from ``continuing`` to ``elected``,
+    appends to ``pending`` those over the quota, and returns their decisions.  Default
+    [47(1), 48(1)], kept by WIGM-PRF [B.1].  Overridden by ERS97 [5.1.7, 5.4.8, 5.6.2].
+``deem_remaining()``
+    At the top of each pass of the loop.  Returns whether the loop ends because the continuing
+    candidates can fill the vacancies left (``finish`` then elects them); no transfer follows.
+    Default [52], kept by WIGM, WIGM-PRF [D.3] and ERS97 [4.3].  Overridden by none.
+``choose_surplus()``
+    Each pass the loop does not end.  Returns a pending candidate whose surplus moves now,
+    with any tie-break, or None to exclude instead; leaves ``pending`` alone.  Default [49]:
+    the largest surplus, ties by ``break_tie``; kept by WIGM-PRF [B.3].  Overridden by ERS97
+    [5.2.2, 5.2.3] (deferral).
+``surplus_parcels(c)``
+    From ``transfer_surplus``.  Returns the papers (got from ``papers.pile(c)``) that carry
+    ``c``'s surplus.  Default [48(1)]: all of them; kept by WIGM-PRF [B.3].  Overridden by ERS97
+    [5.3.1, 5.3.2] (the last batch received).
+``surplus_values(c, surplus, total, parcels)``
+    From ``transfer_surplus``; ``surplus`` = ``total`` - quota > 0.  Returns a map from every
+    paper value present in ``parcels`` to the value it carries on.  Default [48(3)-(4)]: each
+    through ``transfer_value``.  Overridden by ERS97 [5.3.7] (the surplus shared among the
+    transferable papers, or their present value).
+``transfer_value(surplus, value, total)``
+    From the default ``surplus_values``, once per paper value present.  Returns the new value.
+    Default [48(3)]: surplus x value / total, one truncation.  Overridden by WIGM and WIGM-PRF
+    [B.3, D.4] (the product and the quotient each truncated).
+``surplus_remainder(surplus, moved, nontransferable)``
+    From ``transfer_surplus`` once the papers have moved.  Returns (non-transferable, loss),
+    summing to ``surplus`` - ``moved``.  Default [48(1)(b)]: the papers with no next
+    preference, at their new values, are non-transferable; the rest is rounding loss.
+    Overridden by ERS97 [5.3.7, 6.11].
+``choose_exclusion()``
+    When ``choose_surplus`` returns None.  Returns the continuing candidates (at least one) to
+    exclude together, with any tie-break.  Default [50(1), 51]: the lowest, ties by
+    ``break_tie``; kept by WIGM-PRF [B.4].  Overridden by ERS97 [5.2.5] (several together).
+``break_tie(tied, lowest=, purpose=)``
+    From the default ``choose_surplus`` and ``choose_exclusion``.  Returns the chosen and its
+    :class:`~tellers.model.TieBreak` (None when only one was tied).  Default [49(2)-(3),
+    51(2)]: the most recent stage at which they were unequal, then lot.  Overridden by WIGM and
+    WIGM-PRF [D.1] (a predetermined order), ERS97 [5.2.3, 5.2.5] (the earliest such stage).
+``exclusion_batches(parcels)``
+    From ``exclude``, with every paper the excluded held.  Returns batches (at least one, an
+    empty one if there were no papers) that together hold exactly those papers; each is
+    transferred as a stage.  Default [50(2)-(3)]: one.  Overridden by ERS97 [5.4.1, 6.1] (one
+    batch per paper value, highest first).
+``stop_exclusion()``
+    From ``exclude`` after each batch's stage.  Returns whether the remaining batches stay
+    untransferred.  Default: never (rule 50 moves an excluded candidate's papers in one stage).
+    Overridden by ERS97 [5.5.2, 4.3].
+``finish()``
+    Once, after the loop.  Default [52(1)]: any continuing candidates are deemed elected if
+    vacancies remain.  Overridden by none.
+
+ERS97 also extends the loop's own ``exclude`` [5.5.1] (a proposed exclusion that leaves as many
+continuing candidates as places moves no papers), calling the loop's for every other case.
+The class attributes ``method``, ``quota_reason``, ``exclusion_reason``, ``deemed_reason`` and
+``reads_parcels`` are part of the contract too: the reasons are written into the decisions,
+with the rule's clause.  A new rule on this loop adds itself to the "overridden by" lines above.
 """
 
 from __future__ import annotations
@@ -124,8 +237,13 @@ class ParcelStore:
         valid = 0
         for prefs, weight in strict_preferences(self.election):
             first = prefs[0]
+            # [45(1)] "sort the valid ballot papers into parcels according to the candidates for
+            # whom first preference votes are given"; [48(4)(b)(i)] such a paper's value is "one"
             self.piles[first].append(Parcel(prefs, weight, one))
+            # [45(2)(b)] "credit the candidate receiving the first preference vote with one vote
+            # for each ballot paper"
             totals[first] += weight * one
+            # [45(3)] "ascertain and record the total number of valid ballot papers"
             valid += weight
         return totals, valid
 
@@ -176,8 +294,12 @@ class ParcelStore:
             value = p.value if value_of is None else value_of[p.value]
             nxt = self.next_position(p, continuing)
             if nxt is None:
+                # [48(1)(b), 50(2)(b)] "where no such preference is given, as a parcel of
+                # non-transferable papers"
                 nontransferable += p.weight * value
                 continue
+            # [48(2), 50(3)] "transfer each parcel ... to the continuing candidate for whom the
+            # next available preference is given on those papers"
             p.pos = nxt
             p.value = value
             p.stage = stage
@@ -269,19 +391,33 @@ class GregoryCount:
         return self.papers.piles
 
     def quota(self, valid: int) -> Value:
-        """Return the quota for ``valid`` papers (Droop: floor(valid / (seats + 1)) + 1)."""
+        """Return the quota for ``valid`` papers, floor(valid / (seats + 1)) + 1 [46]."""
+        # [46(1)] "divide the total number of valid ballot papers for the electoral ward by a
+        # number exceeding by one the number of councillors to be elected"; [46(2)] "The result
+        # of the division under paragraph (1) (ignoring any decimal places), increased by one,
+        # is the number of votes needed to secure the return of a candidate"
         return self.arith.of(valid // (self.seats + 1) + 1)
 
     def has_quota(self, total: Value) -> bool:
-        """Return whether a total reaches the quota (at or over it)."""
+        """Return whether a total reaches the quota (at or over it) [47(1)]."""
+        # [47(1)] "Where, at any stage of the count, the number of votes for a candidate equals
+        # or exceeds the quota, the candidate is deemed to be elected."
         return self.arith.compare(total, self.quota_value) >= 0
 
     def surplus_parcels(self, c: CandidateIndex) -> Batch:
         """Return the papers that carry ``c``'s surplus: all of them (inclusive Gregory)."""
+        # [48(1)] "sort the ballot papers received by that candidate into further parcels";
+        # [WIGM-PRF B.3] "For each ballot assigned to that candidate"
         return self.papers.pile(c)
 
     def transfer_value(self, surplus: Value, value: Value, total: Value) -> Value:
-        """Return a paper's new value: surplus x value / total, truncated once."""
+        """Return a paper's new value: surplus x value / total, truncated once [48(3)]."""
+        # [48(3)] "the transfer value" is "A divided by B" where A is "the value which is
+        # calculated by multiplying the surplus of the transferring candidate by the value of the
+        # ballot paper when received by that candidate" and B is "the total number of votes
+        # credited to that candidate, the calculation being made to five decimal places (any
+        # remainder being ignored)": one exact product, one division truncated to the places of
+        # the count's arithmetic (five for Scottish STV, scottish.PLACES).
         return self.arith.muldiv(surplus, value, total, rounding=Rounding.DOWN)
 
     def surplus_values(
@@ -293,6 +429,9 @@ class GregoryCount:
         depends on the papers themselves (ERS97 divides by the number of transferable papers)
         overrides this.
         """
+        # [48(4)(b)] "the value of the ballot paper" is "one" for a first preference, else "the
+        # transfer value of the ballot paper when received by the transferring candidate": papers
+        # of one value share one transfer value, computed once.
         return {v: self.transfer_value(surplus, v, total) for v in self.papers.values(parcels)}
 
     def surplus_remainder(
@@ -303,25 +442,37 @@ class GregoryCount:
         ``moved`` went to continuing candidates and ``nontransferable`` is what the papers
         without a next preference carried at their new values; by default the rest is loss.
         """
+        # [48(1)(b)] papers with no next preference form "a parcel of non-transferable papers";
+        # what 48(3)'s "any remainder being ignored" drops is kept apart as loss (the reading the
+        # 2022 official sheets confirm, scottish.py), so the surplus is accounted for exactly.
         return nontransferable, surplus - moved - nontransferable
 
     def choose_surplus(self) -> tuple[CandidateIndex, TieBreak | None] | None:
         """Return the pending candidate whose surplus moves next (largest first), or None."""
         if not self.pending:
             return None
+        # [49(1)] "first sort the ballot papers of the candidate with the highest surplus" (every
+        # surplus is over one quota, so the highest total); [WIGM-PRF B.3] "the largest surplus"
         top = max(self.totals[c] for c in self.pending)
         tied = [c for c in self.pending if self.arith.compare(self.totals[c], top) == 0]
+        # [49(2)-(3)] equal surpluses: see break_tie
         return self.break_tie(tied, lowest=False, purpose="order of surpluses")
 
     def choose_exclusion(self) -> tuple[list[CandidateIndex], TieBreak | None]:
         """Return the candidates to exclude now (the lowest one) and any tie-break."""
+        # [50(1)] "exclude from the election at that stage the candidate with the then lowest
+        # number of votes"; [WIGM-PRF B.4] "Defeat the hopeful candidate with the lowest vote"
         low = min(self.totals[c] for c in self.continuing)
         tied = [c for c in self.continuing if self.arith.compare(self.totals[c], low) == 0]
+        # [51(1)] "two or more candidates each have the same number of votes; and ... no other
+        # candidate has fewer votes": see break_tie
         c, tie = self.break_tie(tied, lowest=True, purpose="exclusion")
         return [c], tie
 
     def exclusion_batches(self, parcels: Batch) -> list[Batch]:
         """Split an excluded candidate's papers into the transfers made: here, one."""
+        # [50(2)] "sort the ballot papers for the candidate excluded under paragraph (1) into
+        # parcels" and [50(3)] "transfer each parcel": all of them, as one stage.
         return [parcels]
 
     def stop_exclusion(self) -> bool:
@@ -330,16 +481,30 @@ class GregoryCount:
 
     def deem_remaining(self) -> bool:
         """Return whether the continuing candidates can now simply fill the vacancies."""
+        # [52(1)] "Where the number of continuing candidates is equal to the number of vacancies
+        # remaining unfilled, the continuing candidates are deemed to be elected" (fewer, after
+        # withdrawals, likewise); [52(2)] "Where the last vacancies can be filled under this
+        # rule, no further transfer shall be made": the loop stops before any.  [ERS97 4.3]
+        # "there is the same number of candidates left as unfilled seats"; [WIGM-PRF D.3] "the
+        # number of elected plus pending plus hopeful candidates is equal to or less than the
+        # number of seats to be filled"
         return len(self.continuing) <= self.seats - len(self.elected)
 
     def break_tie(
         self, tied: Sequence[CandidateIndex], *, lowest: bool, purpose: str
     ) -> tuple[CandidateIndex, TieBreak | None]:
         """Break a tie by the most recent stage at which the tied differed, then by lot."""
+        # [49(2)] equal surpluses: "the candidate who had the highest number of votes at the end
+        # of the most recent preceding stage at which they had unequal numbers of votes" first;
+        # [49(3)] "equal at all stages of the count, the returning officer shall decide, by lot";
+        # [51(2)(a)] equal lowest: "the most recently preceding stage of the count at which they
+        # had an unequal number of votes and the candidate with the lowest number of votes at
+        # that stage shall be excluded"; [51(2)(b)] "equal at all stages ... by lot"
         return break_by_history(tied, self.history, lowest=lowest, purpose=purpose, lot=self.lot)
 
     def finish(self) -> None:
         """Fill any seats left with the continuing candidates (or none, if seats are full)."""
+        # [52(1)] "the continuing candidates are deemed to be elected"
         if len(self.elected) < self.seats and self.continuing:
             self.deem_elected(self.deemed_reason)
 
@@ -351,6 +516,8 @@ class GregoryCount:
         self.quota_value = self.quota(self.valid)
         self.record([self.zero] * self.ncand, "First preferences", [], Action.FIRST, ())
 
+        # [48(1)] "one or more vacancies remain to be filled"; [50(1)] "If, one or more vacancies
+        # remain to be filled"
         while len(self.elected) < self.seats:
             if self.deem_remaining():
                 break
@@ -381,6 +548,8 @@ class GregoryCount:
             reached.remove(c)
             self.continuing.discard(c)
             self.elected.append(c)
+            # [48(1)] a surplus moves only where "the number of votes credited to any candidate
+            # exceeds the quota": a candidate exactly at it has none
             if self.arith.compare(self.totals[c], self.quota_value) > 0:
                 self.pending.append(c)
             decisions.append(Decision(c, Outcome.ELECTED, self.quota_reason, tie))
@@ -418,6 +587,8 @@ class GregoryCount:
     def transfer_surplus(self, c: CandidateIndex, tie: TieBreak | None) -> None:
         """Pass on ``c``'s surplus as one stage."""
         self.pending.remove(c)
+        # [48(3)] "the surplus of the transferring candidate" over "the total number of votes
+        # credited to that candidate"
         total = self.totals[c]
         surplus = total - self.quota_value
         parcels = self.surplus_parcels(c)
@@ -459,6 +630,9 @@ class GregoryCount:
             before = {c: self.totals[c] for c in cs}
             for holder, carried in self.papers.held(batch):
                 self.totals[holder] -= carried
+            # [50(4)] "a transfer value of one unless the vote was transferred to the excluded
+            # candidate in which case it shall have the same transfer value as when transferred to
+            # the candidate excluded": papers move at the value they carry
             transfers, nontr, _ = self.move(batch, None)
             for c in cs:
                 transfers[c] = self.totals[c] - before[c]
