@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from ..model import Election, Result
 from . import av, condorcet, ers97, fptp, meek, rctab, scottish, wigm
 from .base import MethodInfo, Registry
+from .options import Options
 
 __all__ = ["REGISTRY", "count", "get"]
 
@@ -15,6 +19,7 @@ REGISTRY.add(
         "STV as the Scottish Local Government Elections Order 2007 rules 45-52 prescribe",
         scottish.count,
         aliases=("scottish", "scotland", "scottish_stv"),
+        options=scottish.ScottishOptions,
     )
 )
 REGISTRY.add(
@@ -23,6 +28,7 @@ REGISTRY.add(
         "Weighted Inclusive Gregory Method (generic; guarded fixed point as Droop counts it)",
         wigm.count,
         aliases=("weighted-inclusive-gregory",),
+        options=wigm.WigmOptions,
     )
 )
 REGISTRY.add(
@@ -31,6 +37,7 @@ REGISTRY.add(
         "The PR Foundation's reference WIGM rule (four places, truncated)",
         wigm.count_prf,
         aliases=("wigm_prf",),
+        options=wigm.WigmPrfOptions,
     )
 )
 REGISTRY.add(
@@ -47,6 +54,7 @@ REGISTRY.add(
         "Meek's method of STV (generic; guarded fixed point and omega as Droop counts it)",
         meek.count,
         aliases=("meek-stv", "meekstv"),
+        options=meek.MeekOptions,
     )
 )
 REGISTRY.add(
@@ -55,6 +63,7 @@ REGISTRY.add(
         "The PR Foundation's Reference Meek Rule (nine places, omega 10^-6)",
         meek.count_prf,
         aliases=("meek_prf",),
+        options=meek.MeekPrfOptions,
     )
 )
 REGISTRY.add(
@@ -63,6 +72,7 @@ REGISTRY.add(
         "Warren's variant of Meek STV (generic; defaults as meek)",
         meek.count_warren,
         aliases=("warren-stv",),
+        options=meek.MeekOptions,
     )
 )
 REGISTRY.add(
@@ -117,7 +127,17 @@ def get(name: str) -> MethodInfo:
 
 
 def count(
-    election: Election, method: str = "scottish-stv", *, seats: int | None = None, seed: int = 0
+    election: Election,
+    method: str = "scottish-stv",
+    *,
+    seats: int | None = None,
+    seed: int = 0,
+    options: Mapping[str, Any] | Options | None = None,
 ) -> Result:
-    """Count ``election`` by the named method."""
-    return REGISTRY.get(method).count(election, seats=seats, seed=seed)
+    """Count ``election`` by the named method.
+
+    ``options`` are the method's (``tellers methods METHOD`` lists them): a mapping of names to
+    values, text or typed, or the method's options dataclass.  An unknown option or a value
+    not allowed is refused with a :class:`~tellers.errors.ConfigurationError` naming both.
+    """
+    return REGISTRY.get(method).run(election, seats=seats, seed=seed, options=options)

@@ -15,7 +15,7 @@ from .._types import CandidateIndex
 from ..arithmetic import Value
 from ..model import TieBreak, TieMethod
 
-__all__ = ["Lot", "break_by_history", "break_by_order", "narrow_by_history"]
+__all__ = ["ListedOrder", "Lot", "break_by_history", "break_by_order", "narrow_by_history"]
 
 
 @dataclass
@@ -30,6 +30,23 @@ class Lot:
     def draw(self, tied: Sequence[CandidateIndex]) -> CandidateIndex:
         """Draw one of ``tied`` (sorted first, so the draw depends only on the seed)."""
         return self._rng.choice(sorted(tied))
+
+
+class ListedOrder(Lot):
+    """Stands in for the lot with a predetermined order: the earliest of the tied is taken.
+
+    This is the option ``ties=listed`` (the file's ``[tie]`` order, else the listing order), as
+    Droop breaks ties; where a rule says lot it is not the rule's, and ties so broken are
+    recorded as broken by order, not by lot.
+    """
+
+    def __init__(self, order: Sequence[CandidateIndex]) -> None:
+        super().__init__(0)
+        self.rank = {c: i for i, c in enumerate(order)}
+
+    def draw(self, tied: Sequence[CandidateIndex]) -> CandidateIndex:
+        """Return the tied candidate earliest in the order."""
+        return min(tied, key=lambda c: self.rank.get(c, len(self.rank) + c))
 
 
 def narrow_by_history(
@@ -90,6 +107,8 @@ def break_by_history(
     if lot is None:
         return contenders[0], None
     chosen = lot.draw(contenders)
+    if isinstance(lot, ListedOrder):
+        return chosen, TieBreak(frozenset(tied), chosen, purpose, TieMethod.ORDER)
     return chosen, TieBreak(frozenset(tied), chosen, purpose, TieMethod.LOT, seed=lot.seed)
 
 

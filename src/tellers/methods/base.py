@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Protocol
@@ -14,11 +15,13 @@ from .._types import Preferences
 from ..errors import ConfigurationError, InputError
 from ..limits import MAX_PAPERS
 from ..model import Election, Result
+from .options import OptionInfo, Options, describe_options, parse_options
 
 __all__ = [
     "REJECTION_REASONS",
     "CountFunction",
     "MethodInfo",
+    "RegisteredCount",
     "Registry",
     "check_countable",
     "check_papers",
@@ -41,22 +44,75 @@ OTHER = "no usable first preference under this method's rules"
 
 
 class CountFunction(Protocol):
-    """The signature every method's ``count`` has."""
+    """The signature every method's ``count`` has.
+
+    A method that declares options (:mod:`tellers.methods.options`) also takes them, as
+    ``options=`` an instance of its options class.
+    """
 
     def __call__(self, election: Election, *, seats: int | None = None, seed: int = 0) -> Result:
         """Count ``election`` for ``seats`` seats; lots are drawn from ``seed``."""
         ...
 
 
+class RegisteredCount(Protocol):
+    """A registered method's count: the method's own, its options read and checked first.
+
+    ``options`` is a mapping of option names to values (text as the command line gives them,
+    or typed) or the method's options dataclass; unknown names and bad values are refused
+    with a :class:`~tellers.errors.ConfigurationError` naming the option, the values allowed
+    and the method.
+    """
+
+    def __call__(
+        self,
+        election: Election,
+        *,
+        seats: int | None = None,
+        seed: int = 0,
+        options: Mapping[str, Any] | Options | None = None,
+    ) -> Result:
+        """Count ``election`` for ``seats`` seats with ``options``; lots are drawn from ``seed``."""
+        ...
+
+
 @dataclass(frozen=True)
 class MethodInfo:
-    """A registered method: its canonical name, aliases, one-line summary and count function."""
+    """A registered method: its canonical name, aliases, one-line summary and count function.
+
+    ``options`` is the method's options dataclass (see :mod:`tellers.methods.options` for how
+    to declare one), or None for a method that takes none.  Once registered, ``count`` is a
+    :class:`RegisteredCount`: it takes ``options=`` and passes the checked instance to the
+    method's own count function (whose signature is then ``(election, *, seats, seed,
+    options)``).
+    """
 
     name: str
     summary: str
     count: CountFunction
     aliases: tuple[str, ...] = ()
     single_winner: bool = False
+    options: type[Options] | None = None
+
+    def describe_options(self) -> list[OptionInfo]:
+        """Return the options this method takes, in declaration order."""
+        return describe_options(self.options)
+
+    def parse_options(self, given: Mapping[str, Any] | Options | None) -> Options | None:
+        """Return the checked options instance for ``given`` (None for a method with none)."""
+        return parse_options(self.options, given, self.name)
+
+    def run(
+        self,
+        election: Election,
+        *,
+        seats: int | None = None,
+        seed: int = 0,
+        options: Mapping[str, Any] | Options | None = None,
+    ) -> Result:
+        """Count ``election`` by this method as registered, with ``options`` read and checked."""
+        registered: RegisteredCount = self.count  # type: ignore[assignment]
+        return registered(election, seats=seats, seed=seed, options=options)
 
 
 @dataclass
@@ -71,7 +127,7 @@ class Registry:
         The registered count refuses what no rule can count (see :func:`check_countable`) and
         adds the papers it did not count, by reason, to its result.
         """
-        info = replace(info, count=_guarded(info.count, single=info.single_winner))
+        info = replace(info, count=_guarded(info, single=info.single_winner))
         for key in (info.name, *info.aliases):
             if key in self._by_name:
                 raise ValueError(f"method name {key!r} registered twice")
@@ -96,15 +152,26 @@ class Registry:
         return [seen[k] for k in sorted(seen)]
 
 
-def _guarded(count: CountFunction, *, single: bool) -> CountFunction:
+def _guarded(info: MethodInfo, *, single: bool) -> RegisteredCount:
+    count = info.count
+
     @functools.wraps(count)
     def guarded(
-        election: Election, *, seats: int | None = None, seed: int = 0, **options: Any
+        election: Election,
+        *,
+        seats: int | None = None,
+        seed: int = 0,
+        options: Mapping[str, Any] | Options | None = None,
     ) -> Result:
-        # Options a method takes beyond the protocol's (e.g. ``arithmetic=``) pass through;
-        # the wrapper's signature is the method's own (functools.wraps).
+        # Options are checked before the election, so a bad option is reported as such even
+        # for an election no rule could count.
+        parsed = info.parse_options(options)
         contested = check_countable(election, seats, single=single)
-        result = count(election, seats=seats, seed=seed, **options)
+        if parsed is None:
+            result = count(election, seats=seats, seed=seed)
+        else:
+            taking: Any = count  # the method's count takes options=, as MethodInfo says
+            result = taking(election, seats=seats, seed=seed, options=parsed)
         if not contested:
             return _uncontested(result, election)
         if not result.valid:

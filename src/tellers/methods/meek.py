@@ -99,12 +99,15 @@ from ..model import Action, Decision, Election, Outcome, Result, Round, TieBreak
 from ._meek_fast import MeekArrays
 from ._ties import Lot, break_by_order
 from .base import resolve_seats
+from .options import DEFEAT_BATCH, TIES, ArithmeticOptions, listed_order, option
 
 __all__ = [
     "MEEK",
     "PRF",
     "WARREN",
     "KeepRule",
+    "MeekOptions",
+    "MeekPrfOptions",
     "MeekRule",
     "count",
     "count_prf",
@@ -598,6 +601,80 @@ class _MeekCount:
         return "defeated: all seats filled [C.2]"
 
 
+_LUNDELL = "Droop (J. Lundell), droop/rules/meek.py"
+_PRF = "PR Foundation, Reference Meek Rule"
+_MEEK_TIES = (
+    "lot: the file's [tie] order where it gives one (a predetermined order), else lot drawn "
+    "from the seed; listed: the [tie] order, else the listing order (Droop's way; Algorithm "
+    "123 and the PRF rule leave the procedure to the user)"
+)
+
+
+@dataclass(frozen=True)
+class MeekOptions(ArithmeticOptions):
+    """The options of Droop's generic Meek and Warren rules (``meek``, ``warren``)."""
+
+    omega: int | None = option(
+        None,
+        "iterate until the surplus is at or below 10^-omega (default: half the guarded "
+        "precision, two thirds of the fixed precision, 10 for rational)",
+        source=_LUNDELL + ": 'omega'",
+        minimum=1,
+    )
+    defeat_batch: str = option(
+        "safe",
+        "none: one defeat at a time; safe: every sure loser at once",
+        source=_LUNDELL + ": 'defeat_batch'",
+        choices=DEFEAT_BATCH,
+    )
+    ties: str = option(
+        "lot",
+        _MEEK_TIES,
+        source="Algorithm 123; " + _LUNDELL + " (predetermined order)",
+        choices=TIES,
+    )
+
+
+@dataclass(frozen=True)
+class MeekPrfOptions(ArithmeticOptions):
+    """The options of the PR Foundation's Reference Meek Rule: all but the tie policy fixed."""
+
+    arithmetic: str = option(
+        "fixed",
+        "fixed point",
+        source=_PRF + " B.2.a",
+        choices=("fixed",),
+        fixed='[B.2.a] "(to 9 decimal places, rounded up)"',
+    )
+    precision: int | None = option(
+        9,
+        "nine decimal places",
+        source=_PRF + " B.2.a, B.2.b, B.2.f",
+        fixed='[B.2.b] "truncated to 9 decimal places, plus 0.000000001"',
+    )
+    omega: int | None = option(
+        6,
+        "omega = 10^-6",
+        source=_PRF + " A",
+        fixed='[A] "Set omega to 0.000001 (1/10^6)."',
+    )
+    defeat_batch: str = option(
+        "none",
+        "one defeat at a time",
+        source=_PRF + " B.3",
+        choices=("none",),
+        fixed='[B.3] "Defeat the hopeful candidate with the lowest vote"',
+    )
+    ties: str = option("lot", _MEEK_TIES, source=_PRF + " T", choices=TIES)
+
+
+def _tie_policy(election: Election, ties: str) -> Election:
+    """Return the election with the order ``ties=listed`` breaks ties by, if it was chosen."""
+    if ties == "listed":
+        return replace(election, tie_order=listed_order(election))
+    return election
+
+
 def _checked_omega(a: Arithmetic, omega: int | None) -> int:
     """Return the omega exponent to use."""
     k = default_omega(a) if omega is None else omega
@@ -615,8 +692,15 @@ def _count_generic(
     arithmetic: Arithmetic | None,
     omega: int | None,
     batch_defeat: bool,
+    options: MeekOptions | None,
 ) -> Result:
     """Count by a generic keep-factor rule at Droop's defaults unless told otherwise."""
+    if options is not None:
+        if arithmetic is not None or omega is not None or not batch_defeat:
+            raise ConfigurationError("give the options either as options= or as keywords")
+        arithmetic, omega = options.make_arithmetic(), options.omega
+        batch_defeat = options.defeat_batch == "safe"
+        election = _tie_policy(election, options.ties)
     a = arithmetic or GuardedArithmetic(18, 9)
     k = _checked_omega(a, omega)
     rule = replace(rule, batch_defeat=batch_defeat)
@@ -631,6 +715,7 @@ def count(
     arithmetic: Arithmetic | None = None,
     omega: int | None = None,
     batch_defeat: bool = True,
+    options: MeekOptions | None = None,
 ) -> Result:
     """Count by Meek's method (Droop's generic rule; default guarded 18+9 places, omega 10^-9)."""
     return _count_generic(
@@ -641,6 +726,7 @@ def count(
         arithmetic=arithmetic,
         omega=omega,
         batch_defeat=batch_defeat,
+        options=options,
     )
 
 
@@ -652,6 +738,7 @@ def count_warren(
     arithmetic: Arithmetic | None = None,
     omega: int | None = None,
     batch_defeat: bool = True,
+    options: MeekOptions | None = None,
 ) -> Result:
     """Count by Warren's method (Droop's generic rule; defaults as :func:`count`)."""
     return _count_generic(
@@ -662,11 +749,21 @@ def count_warren(
         arithmetic=arithmetic,
         omega=omega,
         batch_defeat=batch_defeat,
+        options=options,
     )
 
 
-def count_prf(election: Election, *, seats: int | None = None, seed: int = 0) -> Result:
+def count_prf(
+    election: Election,
+    *,
+    seats: int | None = None,
+    seed: int = 0,
+    options: MeekPrfOptions | None = None,
+) -> Result:
     """Count by the PR Foundation's Reference Meek Rule: 9 places, omega 10^-6 [A, B.2]."""
+    if options is not None:
+        # Only the tie policy can differ; the rest is fixed (MeekPrfOptions refuses others).
+        election = _tie_policy(election, options.ties)
     return _MeekCount(election, PRF, FixedArithmetic(9), omega=6, seats=seats, seed=seed).run()
 
 

@@ -37,13 +37,16 @@ only names the rule's choices.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from ..arithmetic import FixedArithmetic
 from ..model import Election, Result
+from ._ties import ListedOrder
 from .gregory import GregoryCount
+from .options import TIES, ArithmeticOptions, listed_order, option
 
-__all__ = ["ScottishCount", "count", "count_reference"]
+__all__ = ["ScottishCount", "ScottishOptions", "count", "count_reference"]
 
 PLACES = 5  # [48(3)] "to five decimal places"
 
@@ -65,11 +68,50 @@ class ScottishCount(GregoryCount):
     deemed_reason: ClassVar[str] = "deemed elected: as many continuing as vacancies [52]"
 
 
-def count(election: Election, *, seats: int | None = None, seed: int = 0) -> Result:
+_SSI = "SSI 2007/42 Sch. 1"
+
+
+@dataclass(frozen=True)
+class ScottishOptions(ArithmeticOptions):
+    """The options of Scottish STV: the arithmetic is the Order's; only the tie policy varies."""
+
+    arithmetic: str = option(
+        "fixed",
+        "fixed point, remainders ignored",
+        source=_SSI + " r.48(3)",
+        choices=("fixed",),
+        fixed='[48(3)] "calculated to five decimal places (any remainder being ignored)"',
+    )
+    precision: int | None = option(
+        PLACES,
+        "five decimal places",
+        source=_SSI + " r.48(3)",
+        fixed='[48(3)] "calculated to five decimal places (any remainder being ignored)"',
+    )
+    ties: str = option(
+        "lot",
+        "lot: the most recent stage at which the tied differed, then lot from the seed "
+        "[49(2)-(3), 51]; listed: those stages, then the BLT's [tie] order, else the listing "
+        "order (Droop's stand-in for the lot; not the Order's: 49(3) says 'by lot')",
+        source=_SSI + " r.49(3), r.51",
+        choices=TIES,
+    )
+
+
+def count(
+    election: Election,
+    *,
+    seats: int | None = None,
+    seed: int = 0,
+    options: ScottishOptions | None = None,
+) -> Result:
     """Count ``election`` by SSI 2007/42 rules 45-52."""
     # Papers as array rows (wherever their int64 sums are exact) give the identical Result
     # (tests/methods/test_fast.py); parcels are the reference they are checked against.
-    return ScottishCount(election, seats=seats, seed=seed, arithmetic=FixedArithmetic(PLACES)).run()
+    counting = ScottishCount(election, seats=seats, seed=seed, arithmetic=FixedArithmetic(PLACES))
+    if options is not None and options.ties == "listed":
+        counting.lot = ListedOrder(listed_order(election))
+    return counting.run()
 
 
 def count_reference(election: Election, *, seats: int | None = None, seed: int = 0) -> Result:

@@ -38,18 +38,17 @@ rule whose method is registered later (by name, in :data:`OFFERED`) is checked f
 
 from __future__ import annotations
 
-import inspect
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal
 from pathlib import Path
 from typing import Any
 
-from ..arithmetic import Arithmetic, FixedArithmetic, GuardedArithmetic, RationalArithmetic
-from ..errors import TellersError, VerificationError
+from ..errors import ConfigurationError, TellersError, VerificationError
+from ..methods.base import MethodInfo
+from ..methods.options import listed_order
 from ..model import Election, Result, TieMethod
 
 __all__ = [
@@ -439,50 +438,29 @@ def compare(ref: Reference, ours: Result) -> tuple[list[str], str]:
 # -- running the check ------------------------------------------------------------------------
 
 
-def _arithmetic(options: dict[str, Any]) -> Arithmetic | None:
-    """Return the arithmetic Droop's options name, or None if we have none like it."""
-    kind = options.get("arithmetic")
-    if kind == "guarded":
-        return GuardedArithmetic(int(options["precision"]), int(options["guard"]))
-    if kind == "fixed":
-        return FixedArithmetic(int(options["precision"]))
-    if kind == "rational":
-        return RationalArithmetic(int(options.get("display", 12)))
-    return None
+#: The options Droop reads (droop/values/, droop/rules/); it ignores any other name a record
+#: carries (one Minneapolis record has ``prexision``), and so does the check.
+DROOP_OPTIONS = ("arithmetic", "precision", "guard", "display", "omega", "defeat_batch")
+#: Options of a rule that Droop records only for some rules (e.g. WIGM's ``integer_quota``).
+DROOP_RULE_OPTIONS = ("integer_quota",)
 
 
-def _call_options(ref: Reference, count: Callable[..., Result]) -> tuple[dict[str, Any], str]:
-    """Return the keyword arguments that set our count as Droop's was, or a reason it cannot."""
-    o = ref.options
-    params = inspect.signature(count).parameters
-    fixed = {
-        "meek-prf": ("fixed", 9, 6),
-        "scotland": ("fixed", 5, None),
-        "wigm-prf": ("fixed", 4, None),
-    }
-    if ref.rule in fixed:
-        kind, precision, omega = fixed[ref.rule]
-        if (o.get("arithmetic"), int(o.get("precision", -1)), o.get("omega")) != (
-            kind,
-            precision,
-            omega,
-        ):
-            return {}, f"{ref.rule} at {ref.setting}: the rule prescribes its own arithmetic"
-        return {}, ""
-    kwargs: dict[str, Any] = {}
-    a = _arithmetic(o)
-    if a is None:
-        return {}, f"{ref.arithmetic} arithmetic is not offered"
-    if "arithmetic" in params:
-        kwargs["arithmetic"] = a
-    else:
-        return {}, f"our {ref.rule} takes no arithmetic parameter"
-    if ref.rule in ("meek", "warren"):
-        kwargs["omega"] = int(o["omega"])
-        kwargs["batch_defeat"] = o.get("defeat_batch", "safe") == "safe"
-    if ref.rule == "wigm" and (o.get("defeat_batch", "none") != "none" or o.get("integer_quota")):
-        return {}, "WIGM with batch defeats or an integer quota is not offered"
-    return kwargs, ""
+def _options(ref: Reference, info: MethodInfo) -> tuple[dict[str, Any], str]:
+    """Return the options that set our count as Droop's was, or why the method cannot.
+
+    Droop's own options are passed by name, as a user would on the command line; a method that
+    does not take one, or refuses its value (an arithmetic its rule fixes), is not offered at
+    that setting, and the method's own refusal says why.  Ties: Droop breaks them by its
+    predetermined order (``ties=listed``); for Scottish STV, whose last resort is lot, the
+    rule's own policy is kept and a seed sought under which the lots fall as Droop's did.
+    """
+    given = {k: v for k, v in ref.options.items() if k in DROOP_OPTIONS or k in DROOP_RULE_OPTIONS}
+    given["ties"] = "lot" if ref.rule == "scotland" else "listed"
+    try:
+        info.parse_options(given)
+    except ConfigurationError as e:
+        return {}, str(e)
+    return given, ""
 
 
 def check_reference(ref: Reference) -> Check:
@@ -504,8 +482,7 @@ def check_reference(ref: Reference) -> Check:
     except TellersError:
         check.detail = f"method {method!r} is not registered"
         return check
-    counter: Callable[..., Result] = info.count
-    kwargs, why_not = _call_options(ref, counter)
+    options, why_not = _options(ref, info)
     if why_not:
         check.detail = why_not
         return check
@@ -520,9 +497,11 @@ def check_reference(ref: Reference) -> Check:
     if [" ".join(n.split()) for n in election.names] != [" ".join(n.split()) for n in ref.names]:
         check.status, check.detail = MISMATCH, "candidates differ from Droop's"
         return check
-    # Droop's predetermined tie order, for the methods that break ties by one.
-    election = replace(election, tie_order=ref.tie_order)
-    result, note = _count(ref, election, counter, kwargs)
+    if options["ties"] == "listed" and listed_order(election) != ref.tie_order:
+        # ties=listed reads the BLT's [tie] line, else the listing order, as Droop does.
+        check.status, check.detail = MISMATCH, "tie order differs from Droop's"
+        return check
+    result, note = _count(ref, election, info, options)
     check.notes += note
     diffs, check.rounds = compare(ref, result)
     if not diffs:
@@ -538,10 +517,10 @@ def check_reference(ref: Reference) -> Check:
 
 
 def _count(
-    ref: Reference, election: Election, count: Callable[..., Result], kwargs: dict[str, Any]
+    ref: Reference, election: Election, info: MethodInfo, options: dict[str, Any]
 ) -> tuple[Result, list[str]]:
     """Count; where Droop drew lots our count draws by seed, find a seed that agrees."""
-    result = count(election, seed=0, **kwargs)
+    result = info.run(election, seed=0, options=options)
     notes: list[str] = []
     ties = [t for r in ref.rounds for t in r.ties]
     if ties:
@@ -558,7 +537,7 @@ def _count(
     if not lots:
         return result, notes
     for seed in range(SEEDS):
-        trial = result if seed == 0 else count(election, seed=seed, **kwargs)
+        trial = result if seed == 0 else info.run(election, seed=seed, options=options)
         ours = [(t.tied, t.chosen) for t in trial.tiebreaks if t.method is TieMethod.LOT]
         if ours == lots:
             notes.append(f"seed {seed}: our lots fall as Droop's did")
