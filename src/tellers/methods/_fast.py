@@ -252,6 +252,7 @@ class GregoryArrays:
 
     def first(self) -> tuple[list[Any], int]:
         """Place every row on its first preference; return the totals and the valid papers."""
+        # SSI 2007/42 [45(2)(b)] "one vote for each ballot paper", as gregory.ParcelStore.first
         totals = group_sum(self.piles.first, self.weights * self.one, self.ncand, self.bound)
         return list(totals), self.valid
 
@@ -306,10 +307,13 @@ class GregoryArrays:
                 new_of = np.asarray([value_of[v] for v in present], dtype=np.int64)
                 new_values = new_of[np.searchsorted(np.asarray(present), self.paper_values[rows])]
             # Rows that go nowhere keep no value that matters: no candidate holds them again.
+            # [48(2)-(3)] each transferred paper now carries its transfer value (from the hook).
             self.paper_values[rows] = new_values
         papers = self.weights[rows] * self.paper_values[rows]
         key = self.piles.pass_on(rows, _mask(continuing, self.ncand))
-        # The spare last sum holds the value that went nowhere.
+        # The spare last sum holds the value that went nowhere: [48(1)(b), 50(2)(b)] "a parcel
+        # of non-transferable papers"; the rest go to [48(2), 50(3)] "the continuing candidate
+        # for whom the next available preference is given on those papers".
         transfers = group_sum(key, papers, self.ncand + 1, self.bound)
         nontransferable = transfers.pop()
         return transfers, nontransferable, sum(transfers)
