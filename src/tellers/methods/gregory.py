@@ -396,13 +396,13 @@ class GregoryCount:
         # number exceeding by one the number of councillors to be elected"; [46(2)] "The result
         # of the division under paragraph (1) (ignoring any decimal places), increased by one,
         # is the number of votes needed to secure the return of a candidate"
-        return self.arith.of(valid // (self.seats + 1) + 1)
+        return self.arith.of(valid // (self.seats + 1) + 1)  # [46(1)-(2)]
 
     def has_quota(self, total: Value) -> bool:
         """Return whether a total reaches the quota (at or over it) [47(1)]."""
         # [47(1)] "Where, at any stage of the count, the number of votes for a candidate equals
         # or exceeds the quota, the candidate is deemed to be elected."
-        return self.arith.compare(total, self.quota_value) >= 0
+        return self.arith.compare(total, self.quota_value) >= 0  # [47(1)]
 
     def surplus_parcels(self, c: CandidateIndex) -> Batch:
         """Return the papers that carry ``c``'s surplus: all of them (inclusive Gregory)."""
@@ -418,7 +418,7 @@ class GregoryCount:
         # credited to that candidate, the calculation being made to five decimal places (any
         # remainder being ignored)": one exact product, one division truncated to the places of
         # the count's arithmetic (five for Scottish STV, scottish.PLACES).
-        return self.arith.muldiv(surplus, value, total, rounding=Rounding.DOWN)
+        return self.arith.muldiv(surplus, value, total, rounding=Rounding.DOWN)  # [48(3)] A / B
 
     def surplus_values(
         self, c: CandidateIndex, surplus: Value, total: Value, parcels: Batch
@@ -453,7 +453,7 @@ class GregoryCount:
             return None
         # [49(1)] "first sort the ballot papers of the candidate with the highest surplus" (every
         # surplus is over one quota, so the highest total); [WIGM-PRF B.3] "the largest surplus"
-        top = max(self.totals[c] for c in self.pending)
+        top = max(self.totals[c] for c in self.pending)  # [49(1)]
         tied = [c for c in self.pending if self.arith.compare(self.totals[c], top) == 0]
         # [49(2)-(3)] equal surpluses: see break_tie
         return self.break_tie(tied, lowest=False, purpose="order of surpluses")
@@ -462,7 +462,7 @@ class GregoryCount:
         """Return the candidates to exclude now (the lowest one) and any tie-break."""
         # [50(1)] "exclude from the election at that stage the candidate with the then lowest
         # number of votes"; [WIGM-PRF B.4] "Defeat the hopeful candidate with the lowest vote"
-        low = min(self.totals[c] for c in self.continuing)
+        low = min(self.totals[c] for c in self.continuing)  # [50(1)]
         tied = [c for c in self.continuing if self.arith.compare(self.totals[c], low) == 0]
         # [51(1)] "two or more candidates each have the same number of votes; and ... no other
         # candidate has fewer votes": see break_tie
@@ -488,7 +488,7 @@ class GregoryCount:
         # "there is the same number of candidates left as unfilled seats"; [WIGM-PRF D.3] "the
         # number of elected plus pending plus hopeful candidates is equal to or less than the
         # number of seats to be filled"
-        return len(self.continuing) <= self.seats - len(self.elected)
+        return len(self.continuing) <= self.seats - len(self.elected)  # [52(1)-(2)]
 
     def break_tie(
         self, tied: Sequence[CandidateIndex], *, lowest: bool, purpose: str
@@ -550,7 +550,7 @@ class GregoryCount:
             self.elected.append(c)
             # [48(1)] a surplus moves only where "the number of votes credited to any candidate
             # exceeds the quota": a candidate exactly at it has none
-            if self.arith.compare(self.totals[c], self.quota_value) > 0:
+            if self.arith.compare(self.totals[c], self.quota_value) > 0:  # [48(1)] "exceeds"
                 self.pending.append(c)
             decisions.append(Decision(c, Outcome.ELECTED, self.quota_reason, tie))
         return decisions
@@ -590,7 +590,7 @@ class GregoryCount:
         # [48(3)] "the surplus of the transferring candidate" over "the total number of votes
         # credited to that candidate"
         total = self.totals[c]
-        surplus = total - self.quota_value
+        surplus = total - self.quota_value  # [48(3)] the surplus
         parcels = self.surplus_parcels(c)
         self.papers.remove(c, parcels)
         values = self.papers.values(parcels)
@@ -633,7 +633,7 @@ class GregoryCount:
             # [50(4)] "a transfer value of one unless the vote was transferred to the excluded
             # candidate in which case it shall have the same transfer value as when transferred to
             # the candidate excluded": papers move at the value they carry
-            transfers, nontr, _ = self.move(batch, None)
+            transfers, nontr, _ = self.move(batch, None)  # [50(4)] values unchanged
             for c in cs:
                 transfers[c] = self.totals[c] - before[c]
             if i == len(batches) - 1:
