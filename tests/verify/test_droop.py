@@ -35,6 +35,10 @@ def test_every_offered_reference_matches_or_is_explained(
         ("warren", "warren", 13),
         ("meek-prf", "meek-prf", 9),
         ("scotland", "scottish-stv", 32),
+        ("mpls", "mpls", 12),
+        ("cfer", "cfer", 15),
+        ("cfer-batch", "cfer", 9),
+        ("wigm-prf-batch", "wigm-prf", 9),
     ):
         assert f"| {rule} | {method} | {n} | {n} | 0 | 0 |" in report
     # The rules tellers does not offer are listed with their reasons, never skipped.

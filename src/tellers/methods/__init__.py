@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..model import Election, Result
-from . import av, condorcet, ers97, fptp, meek, rctab, scottish, wigm
+from . import av, cfer, condorcet, ers97, fptp, meek, mpls, rctab, scottish, wigm
 from .base import MethodInfo, Registry
 from .options import Options
 
@@ -38,6 +38,24 @@ REGISTRY.add(
         wigm.count_prf,
         aliases=("wigm_prf",),
         options=wigm.WigmPrfOptions,
+    )
+)
+REGISTRY.add(
+    MethodInfo(
+        "mpls",
+        "Minneapolis STV (Code of Ordinances 167.70: four places, certain losers defeated first)",
+        mpls.count,
+        aliases=("minneapolis", "minneapolis-stv"),
+        options=mpls.MplsOptions,
+    )
+)
+REGISTRY.add(
+    MethodInfo(
+        "cfer",
+        "CfER's WIGM rule (draft California Elections Code 10059: five places; batch optional)",
+        cfer.count,
+        aliases=("cfer-stv",),
+        options=cfer.CferOptions,
     )
 )
 REGISTRY.add(

@@ -23,7 +23,13 @@ How Droop's rounds line up with ours:
   a candidate reaches the quota exactly; those rounds change nothing (checked) and are dropped.
   Droop's non-transferable votes are our ``exhausted``; its residual (ballots less votes less
   non-transferable) our ``loss``.  "Defeat remaining" after the seats are filled is Droop's
-  bookkeeping: those candidates must simply not be elected.
+  bookkeeping: those candidates must simply not be elected.  CfER (``cfer``, ``cfer-batch``)
+  and the PRF rule's batch (``wigm-prf-batch``) count the same way; a last Droop round that only
+  elects on the round before's figures and finds the seats filled (CfER 10059(e)) is dropped,
+  and a last round that transfers nothing has no figures to compare.
+- Minneapolis STV (``mpls``) has no round 0: Droop round k is our stage k, its figures the
+  round's closing count, and its elections are the round's own (the surplus's candidate is
+  elected in the round that transfers it).
 - Values are compared at the places Droop prints (18 for guarded, 12 for rational, all places
   for fixed point), ours rounded half up as Droop rounds for display.
 - Ties: Droop breaks every tie by a predetermined order (the listing order unless the file has
@@ -81,16 +87,21 @@ OFFERED: dict[str, str] = {
     "scotland": "scottish-stv",
     "wigm": "wigm",
     "wigm-prf": "wigm-prf",
+    "mpls": "mpls",
+    "cfer": "cfer",
+    "cfer-batch": "cfer",
+    "wigm-prf-batch": "wigm-prf",
+}
+
+#: Options a Droop rule implies by its name rather than records among its options.
+RULE_OPTIONS: dict[str, dict[str, str]] = {
+    "cfer-batch": {"defeat_batch": "safe"},
+    "wigm-prf-batch": {"defeat_batch": "safe"},
 }
 
 #: Droop rules tellers does not count, and why.
 NOT_OFFERED_RULES: dict[str, str] = {
-    "cfer": "Californians for Electoral Reform's WIGM variant: not a tellers method",
-    "cfer-batch": "CfER's WIGM variant with batch defeats: not a tellers method",
-    "mpls": "Minneapolis STV: not a tellers method",
     "qpq": "Woodall's Quota Preferential by Quotient: not a tellers method",
-    "wigm-prf-batch": "the PRF reference WIGM with its optional batch defeat of sure losers "
-    "(B.2): tellers' wigm-prf counts without it",
 }
 
 #: References whose difference from ours is understood: the first difference the check
@@ -227,7 +238,7 @@ def load_reference(droop: Path, rel: Path) -> Reference:
             who = {c for c, k in codes.items() if k in "Ee" and prev.get(c, "") not in "Ee"}
             if "remaining" in msg:
                 rnd.elected_remaining |= who
-            elif family != "meek" and rnd.number and not rnd.transferred:
+            elif family != "meek" and rule != "mpls" and rnd.number and not rnd.transferred:
                 # Droop's WIGM elects at the start of a round, on the previous round's figures.
                 rnd.elected_before |= who
             else:
@@ -274,8 +285,9 @@ def _figures_from(family: str, tag: str, rnd: RefRound) -> bool:
     if family == "meek":
         # The end of the round's iteration: its first record after the round began.
         return not rnd.has_figures and tag in ("begin", "iterate", "elect", "tie", "defeat")
-    # Gregory: the state after the round's transfer (round 0: first preferences).
-    return tag in ("begin", "transfer")
+    # Gregory: the state after the round's transfer (round 0: first preferences); Minneapolis
+    # STV has no round 0 and closes each round with a count (round 1: first preferences).
+    return tag in ("begin", "transfer", "count")
 
 
 # -- comparison ---------------------------------------------------------------------------------
@@ -303,6 +315,8 @@ def _compare_figures(
     exact = ref.options.get("arithmetic") == "fixed"
     diffs: list[str] = []
     for i, rnd in pairs:
+        if not rnd.has_figures:
+            continue  # a last round that transfers nothing records no figures (CfER, mpls)
         r = ours.rounds[i]
         where = f"round {r.number} (Droop round {rnd.number})"
         for c, theirs in sorted(rnd.votes.items()):
@@ -386,6 +400,13 @@ def _compare_ties(ref: Reference, ours: Result, ref_ties: list[RefTie]) -> list[
     ]
 
 
+def _acts(rnd: RefRound) -> bool:
+    """Return whether a Droop round moved votes, defeated or elected on its own figures."""
+    return bool(
+        rnd.has_figures or rnd.transferred or rnd.elected or rnd.defeated or rnd.elected_remaining
+    )
+
+
 def compare(ref: Reference, ours: Result) -> tuple[list[str], str]:
     """Compare our result with Droop's record; return the differences and the round counts."""
     rounds = ref.rounds
@@ -415,6 +436,10 @@ def compare(ref: Reference, ours: Result) -> tuple[list[str], str]:
                     rnd.elected or rnd.defeated
                 ):
                     diffs.append(f"Droop round {rnd.number}: a zero surplus changed the count")
+                continue
+            if rnd is rounds[-1] and kept_rounds and not _acts(rnd):
+                # A last round that only elects on the figures before it (now early[-1]) and
+                # finds the seats filled (CfER 10059(e)): nothing of its own to compare.
                 continue
             kept_rounds.append(rnd)
             early.append(set())
@@ -456,6 +481,7 @@ def _options(ref: Reference, info: MethodInfo) -> tuple[dict[str, Any], str]:
     """
     given = {k: v for k, v in ref.options.items() if k in DROOP_OPTIONS or k in DROOP_RULE_OPTIONS}
     given["ties"] = "lot" if ref.rule == "scotland" else "listed"
+    given.update(RULE_OPTIONS.get(ref.rule, {}))
     try:
         info.parse_options(given)
     except ConfigurationError as e:
@@ -603,7 +629,12 @@ round k is our stage k + 1, after dropping the rounds in which Droop transfers a
 exactly zero (a candidate at exactly the quota): they change nothing, which is checked, and the
 Scottish Order transfers only a surplus over the quota [r.48(1)].  Droop's "Defeat remaining"
 after the seats are filled is not an exclusion under any of the rules; those candidates must
-simply not be elected by us.
+simply not be elected by us.  CfER and the PRF rule's batch defeats count as WIGM; a last
+Droop round that only finds the seats filled by elections on the round before's figures
+[CfER 10059(e)] is dropped, and a last round that transfers nothing (CfER 10059(i)(1),
+Minneapolis 167.70(c)(1)e) has no figures to compare.  Minneapolis: Droop round k is our stage
+k (it has no round 0); its figures are the round's closing count.  Droop's `cfer-batch` and
+`wigm-prf-batch` are tellers' `cfer` and `wigm-prf` with `defeat_batch=safe`.
 
 Ties.  Droop breaks every tie by a predetermined order: the candidates' listing order unless the
 file gives a `[tie ...]` line.  Meek and WIGM in tellers break ties by the election's
