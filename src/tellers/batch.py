@@ -22,7 +22,7 @@ from typing import TypeVar
 
 from ._workers import forking, keep_freed_memory
 from .errors import FormatError, TellersError
-from .formats import FORMATS, _common, format_for, read
+from .formats import FORMATS, SUFFIXES, _common, format_for, read
 from .methods import REGISTRY
 from .model import Result
 from .report.results import render_results
@@ -31,12 +31,12 @@ __all__ = ["count_command", "count_files", "expand", "map_files", "render_result
 
 T = TypeVar("T")
 
-#: Suffixes a folder is searched for; anything else in it is ignored.
-SUFFIXES = frozenset({".blt", ".dat", ".soi", ".toi", ".csv", ".json", ".zip"})
-
-
 def expand(paths: Iterable[str | Path]) -> list[Path]:
-    """Return the files named, with each folder replaced by its ballot files (sorted)."""
+    """Return the files named, with each folder replaced by its ballot files (sorted).
+
+    A folder's ballot files are those with a suffix the readers know (``formats.SUFFIXES``);
+    anything else in it is ignored.
+    """
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():

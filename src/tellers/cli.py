@@ -31,7 +31,7 @@ from . import __version__
 from ._files import check_input, check_output, write_output
 from ._terminal import fail, has_controls, plain_console, printable, say, say_error
 from .errors import FormatError, TellersError
-from .formats import FORMATS, format_for, read
+from .formats import FORMATS, format_for, read, suffix_for
 from .methods import REGISTRY
 from .model import Result
 from .report import render_comparison
@@ -158,21 +158,21 @@ def _fail(message: str) -> typer.Exit:
     return fail(message)
 
 
-def _sniff_suffix(head: bytes) -> str | None:
-    """Return the file suffix standard input's first bytes imply, or None if they do not."""
+def _sniff_format(head: bytes) -> str | None:
+    """Return the format standard input's first bytes imply, or None if they do not."""
     if head.startswith(b"PK\x03\x04"):
-        return ".zip"
+        return "nsw-raw"
     text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace").lstrip()
     if text[:1] in ("{", "["):
-        return ".json"
+        return "json"
     if text.startswith("#"):
-        return ".toi" if "DATA TYPE: to" in text else ".soi"
+        return "toi" if "DATA TYPE: to" in text else "soi"
     first = text.split("\n", 1)[0].strip()
     words = first.split()
     if len(words) >= 2 and words[0].isdigit():
-        return ".blt" if all(w.isdigit() for w in words) else ".dat"
+        return "blt" if all(w.isdigit() for w in words) else "dat"
     if "," in first:
-        return ".csv"
+        return "csv"  # the suffix's reader tells the plain layout from the Irish by the header
     return None
 
 
@@ -185,12 +185,13 @@ def _read_stdin(folder: Path, input_format: str | None) -> Path:
     stream = sys.stdin.buffer
     head = stream.read(1 << 16)
     if input_format is None:
-        suffix = _sniff_suffix(head)
-        if suffix is None:
+        sniffed = _sniff_format(head)
+        if sniffed is None:
             raise FormatError(
                 "cannot tell the format of standard input; name it with --input-format",
                 path=STDIN_NAME,
             )
+        suffix = suffix_for(sniffed)
     else:
         suffix = ""
     path = folder / f"stdin{suffix}"

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from tellers.batch import expand
 from tellers.errors import FormatError
-from tellers.formats import FORMATS, WRITERS, format_for, read, write
+from tellers.formats import FORMATS, SUFFIXES, WRITERS, format_for, read, suffix_for, write
 from tellers.model import Election
 
 from ._helpers import put
@@ -75,3 +76,33 @@ def test_write_named_format_and_refusals(tmp_path: Path) -> None:
         write(e, tmp_path / "x.dat")
     with pytest.raises(FormatError, match="cannot write format 'soi'"):
         write(e, tmp_path / "x.txt", "soi")
+
+
+def test_one_suffix_table_serves_reading_folders_and_standard_input(tmp_path: Path) -> None:
+    """``SUFFIXES`` is the only suffix table: every entry names a reader, every reader but the
+    Irish layout (sniffed from ``.csv``) has one, a folder is searched for exactly these, and
+    standard input is named with one for whatever format its first bytes imply."""
+    from tellers.cli import _sniff_format
+
+    assert set(SUFFIXES.values()) == set(FORMATS) - {"irish"}
+    assert all(suffix_for(name) in SUFFIXES for name in FORMATS)
+    assert suffix_for("irish") == ".csv"
+    with pytest.raises(FormatError, match="unknown format 'xls'"):
+        suffix_for("xls")
+    for suffix in SUFFIXES:
+        put(tmp_path, f"a{suffix.upper()}", "")
+    put(tmp_path, "a.txt", "")
+    assert {p.suffix.lower() for p in expand([tmp_path])} == set(SUFFIXES)
+    heads = {
+        b"PK\x03\x04": "nsw-raw",
+        b"[]": "json",
+        b"# FILE NAME: x\n": "soi",
+        b"# DATA TYPE: toi\n": "toi",
+        b"2 1\n": "blt",
+        b"3 1 Ward\n": "dat",
+        b"rank1,rank2\n": "csv",
+    }
+    for head, name in heads.items():
+        sniffed = _sniff_format(head)
+        assert sniffed == name
+        assert SUFFIXES[suffix_for(sniffed)] == name

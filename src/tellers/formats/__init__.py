@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 from .. import limits as _limits
 from ..errors import FormatError
@@ -20,14 +21,23 @@ from ..model import Election
 from . import blt, csv_ranks, irish, json_ballots, mollison, nsw_raw, preflib
 from ._common import check_file
 
-__all__ = ["FORMATS", "WRITERS", "check_election", "format_for", "read", "write"]
+__all__ = [
+    "FORMATS",
+    "SUFFIXES",
+    "WRITERS",
+    "check_election",
+    "format_for",
+    "read",
+    "suffix_for",
+    "write",
+]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 Reader = Callable[[str | Path], Election]
 Writer = Callable[[Election, str | Path], None]
 
-#: Format name -> reader.  Suffixes map to these names in ``_SUFFIXES``.
+#: Format name -> reader.  Suffixes map to these names in ``SUFFIXES``.
 FORMATS: dict[str, Reader] = {
     "blt": blt.load,
     "dat": mollison.load,
@@ -46,15 +56,20 @@ WRITERS: dict[str, Writer] = {
     "json": json_ballots.write,
 }
 
-_SUFFIXES: dict[str, str] = {
-    ".blt": "blt",
-    ".dat": "dat",
-    ".soi": "soi",
-    ".toi": "toi",
-    ".csv": "csv",
-    ".json": "json",
-    ".zip": "nsw-raw",
-}
+#: The one table of ballot-file suffixes (suffix -> format name): a file is read by its
+#: suffix, a folder is searched for these, and standard input is named with one of them.
+#: ``.csv`` stands for both CSV layouts; :func:`format_for` tells them apart by the header.
+SUFFIXES: Mapping[str, str] = MappingProxyType(
+    {
+        ".blt": "blt",
+        ".dat": "dat",
+        ".soi": "soi",
+        ".toi": "toi",
+        ".csv": "csv",
+        ".json": "json",
+        ".zip": "nsw-raw",
+    }
+)
 
 # Enough for any header row; the sniffer never reads a whole ballot file.
 _SNIFF_BYTES = 1 << 16
@@ -80,13 +95,23 @@ def _sniff_csv(path: str | Path) -> str:
     return "csv"
 
 
+def suffix_for(format: str) -> str:
+    """Return the suffix a file of the named format is given (the Irish layout's is ``.csv``)."""
+    name = "csv" if format == "irish" else format
+    for suffix, named in SUFFIXES.items():
+        if named == name:
+            return suffix
+    known = ", ".join(sorted(FORMATS))
+    raise FormatError(f"unknown format {format!r} (known: {known})")
+
+
 def format_for(path: str | Path) -> str:
     """Return the format name a file's suffix (and, for ``.csv``, its header) implies."""
     suffix = Path(path).suffix.lower()
     try:
-        name = _SUFFIXES[suffix]
+        name = SUFFIXES[suffix]
     except KeyError:
-        known = ", ".join(sorted(_SUFFIXES))
+        known = ", ".join(sorted(SUFFIXES))
         raise FormatError(
             f"cannot tell the format from the suffix {suffix!r} (known: {known}); "
             "name it with --input-format",
@@ -188,7 +213,7 @@ def check_election(election: Election, path: str | Path, lim: _limits.Limits) ->
 
 def write(election: Election, path: str | Path, format: str | None = None) -> None:
     """Write an election in the named format, or the one the file's suffix implies."""
-    name = format or _SUFFIXES.get(Path(path).suffix.lower(), "")
+    name = format or SUFFIXES.get(Path(path).suffix.lower(), "")
     try:
         writer = WRITERS[name]
     except KeyError:
