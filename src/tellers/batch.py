@@ -14,22 +14,24 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ._workers import forking, keep_freed_memory
 from .errors import FormatError, TellersError
 from .formats import FORMATS, SUFFIXES, _common, format_for, read
 from .methods import REGISTRY
+from .methods.options import Options
 from .model import Result
 from .report.results import render_results
 
 __all__ = ["count_command", "count_files", "expand", "map_files", "render_results"]
 
 T = TypeVar("T")
+
 
 def expand(paths: Iterable[str | Path]) -> list[Path]:
     """Return the files named, with each folder replaced by its ballot files (sorted).
@@ -198,20 +200,22 @@ def count_files(
     seed: int = 0,
     input_format: str | None = None,
     jobs: int | None = None,
+    options: Mapping[str, Any] | Options | None = None,
 ) -> Iterator[tuple[Path, Result]]:
     """Read and count each file, yielding (path, result) in the order given.
 
     The files are shared among worker processes as :func:`map_files` shares them.  The first
     error in file order (a bad file or a method that cannot count it) is raised once every
-    result before it has been given.
+    result before it has been given.  ``options`` are the method's, checked before any file is
+    read.
     """
-    REGISTRY.get(method)
+    checked = REGISTRY.get(method).parse_options(options)
     if input_format is not None and input_format not in FORMATS:
         raise FormatError(f"unknown format {input_format!r} (known: {', '.join(sorted(FORMATS))})")
 
     def read_count(path: Path) -> Result:
         election = read(path, input_format or format_for(path))
-        return REGISTRY.get(method).count(election, seats=seats, seed=seed)
+        return REGISTRY.get(method).run(election, seats=seats, seed=seed, options=checked)
 
     return map_files(files, read_count, jobs=jobs)
 
@@ -249,6 +253,7 @@ def count_command(
     progress: bool | None = None,
     jobs: int | None = None,
     on_result: Callable[[Path, Result], None] | None = None,
+    options: Mapping[str, Any] | Options | None = None,
 ) -> list[Result]:
     """Count every file (folders expanded), showing a progress bar on a terminal.
 
@@ -259,7 +264,13 @@ def count_command(
     show = progress if progress is not None else (len(paths) > 1 and sys.stderr.isatty())
     results: list[Result] = []
     stream = count_files(
-        paths, method, seats=seats, seed=seed, input_format=input_format, jobs=jobs
+        paths,
+        method,
+        seats=seats,
+        seed=seed,
+        input_format=input_format,
+        jobs=jobs,
+        options=options,
     )
     if not show:
         for p, r in stream:

@@ -17,7 +17,7 @@ import os
 import sys
 import tempfile
 import textwrap
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -154,6 +154,36 @@ _OUTPUT_HELP = f"Output: {', '.join(f.value for f in OutputFormat)}; e.g. -f jso
 _WIDTH = typer.Option(min=40, max=10_000, help="Page width for the text table (40 or more).")
 
 
+_OPTION = typer.Option(
+    "--option",
+    "-O",
+    metavar="KEY=VALUE",
+    help="An option of the method, e.g. --option arithmetic=rational --option ties=listed "
+    "(repeatable; `tellers methods METHOD` lists them).",
+    show_default=False,
+)
+
+
+def _method_options(method: str, given: Sequence[str] | None) -> dict[str, str]:
+    """Return ``--option KEY=VALUE`` pairs as a mapping, checked against the method's options.
+
+    Checked before any file is read, so a misspelt option is not reported once per file.
+    """
+    options: dict[str, str] = {}
+    for item in given or ():
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise _fail(f"--option takes KEY=VALUE, not {item!r}")
+        if key.strip() in options:
+            raise _fail(f"--option {key.strip()} given twice")
+        options[key.strip()] = value.strip()
+    try:
+        REGISTRY.get(method).parse_options(options)
+    except TellersError as e:
+        raise _fail(str(e)) from None
+    return options
+
+
 def _fail(message: str) -> typer.Exit:
     return fail(message)
 
@@ -278,6 +308,7 @@ def _count_each(
     seed: int,
     input_format: str | None,
     jobs: int | None,
+    options: Mapping[str, str],
 ) -> tuple[list[tuple[Path, Result]], list[tuple[Path, str]]]:
     """Count every file, going on past bad ones: return the results and the failures."""
     from .batch import map_files
@@ -286,7 +317,8 @@ def _count_each(
 
     def work(path: Path) -> Result | str:
         try:
-            return info.count(read(path, input_format or format_for(path)), seats=seats, seed=seed)
+            election = read(path, input_format or format_for(path))
+            return info.run(election, seats=seats, seed=seed, options=options)
         except TellersError as e:
             return _naming(str(e), path)
 
@@ -388,6 +420,7 @@ def count(
             "(exit 2 if there were any).",
         ),
     ] = False,
+    option: Annotated[list[str] | None, _OPTION] = None,
 ) -> None:
     """Count ballot files and print the stage table, JSON (lines, for several) or CSV.
 
@@ -399,10 +432,13 @@ def count(
 
     tellers count wards/ --method av --format json --keep-going
 
+    tellers count 42.blt --method meek --option arithmetic=rational --option ties=listed
+
     cat ballots.csv | tellers count - --method av
     """
     from .batch import count_command
 
+    options = _method_options(method, option)
     fmt = OutputFormat(output)
     if out is not None:
         check_output(out, force=force)  # before the count, not after it
@@ -412,7 +448,13 @@ def count(
         try:
             if keep_going:
                 good, bad = _count_each(
-                    paths, method, seats=seats, seed=seed, input_format=input_format, jobs=jobs
+                    paths,
+                    method,
+                    seats=seats,
+                    seed=seed,
+                    input_format=input_format,
+                    jobs=jobs,
+                    options=options,
                 )
             else:
                 bad = []
@@ -426,6 +468,7 @@ def count(
                         input_format=input_format,
                         jobs=jobs,
                         on_result=lambda p, _: done.append(p),
+                        options=options,
                     )
                 except TellersError as e:
                     # The first failure in file order comes after every file before it counted:
@@ -583,15 +626,65 @@ def compare(
 
 
 @app.command()
-def methods() -> None:
-    """List the counting methods and their aliases."""
+def methods(
+    method: Annotated[
+        str | None,
+        typer.Argument(
+            help="A method whose options to list (default: list every method).",
+            callback=lambda v: None if v is None else _method_name(v),
+            autocompletion=lambda: REGISTRY.names(),
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """List the counting methods and their aliases, or one method's options.
+
+    Examples:
+
+    tellers methods
+
+    tellers methods meek
+    """
     console = plain_console()
+    if method is not None:
+        _method_options_table(method)
+        return
     for m in REGISTRY.all():
         line = Text(m.name, style="bold")
         line.append(f" (also: {', '.join(m.aliases)})" if m.aliases else "")
         console.print(line)
         summary = textwrap.fill(m.summary, width=max(40, console.width - 4))
         console.print(textwrap.indent(summary, "    "))
+
+
+def _method_options_table(name: str) -> None:
+    """Print one method's options: name, type, default, values allowed, source, meaning."""
+    console = plain_console()
+    m = REGISTRY.get(name)
+    line = Text(m.name, style="bold")
+    line.append(f" (also: {', '.join(m.aliases)})" if m.aliases else "")
+    console.print(line)
+    width = max(40, console.width - 4)
+    console.print(textwrap.indent(textwrap.fill(m.summary, width=width), "    "))
+    infos = m.describe_options()
+    if not infos:
+        console.print("\nOptions: none.")
+        return
+    console.print("\nOptions (--option KEY=VALUE):")
+    for o in infos:
+        default = "from the other options" if o.default is None else str(o.default).lower()
+        head = Text(f"  {o.name}", style="bold")
+        head.append(f"  {o.type}, default {default}")
+        console.print(head, soft_wrap=True)
+        for label, text in (
+            ("allowed", o.allowed),
+            ("", o.help),
+            ("fixed by", o.fixed),
+            ("source", o.source),
+        ):
+            if text:
+                said = f"{label}: {text}" if label else text
+                console.print(textwrap.indent(textwrap.fill(said, width=width - 2), "      "))
 
 
 _DATASETS = ("scotland-2022", "droop", "ers97-2017", "condorcet", "rctab")

@@ -124,6 +124,6 @@ def test_every_method_describes_its_options() -> None:
         for o in info.describe_options():
             assert o.source and o.help and o.allowed, (info.name, o.name)
     names = [o.name for o in describe_options(meek.MeekOptions)]
-    assert names == ["arithmetic", "precision", "guard", "display", "omega", "defeat_batch", "ties"]
+    assert names == ["arithmetic", "precision", "display", "guard", "omega", "defeat_batch", "ties"]
     (precision,) = [o for o in REGISTRY.get("scottish").describe_options() if o.name == "precision"]
     assert precision.allowed == "5 only (fixed by the rule)" and "48(3)" in precision.fixed

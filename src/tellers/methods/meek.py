@@ -99,7 +99,7 @@ from ..model import Action, Decision, Election, Outcome, Result, Round, TieBreak
 from ._meek_fast import MeekArrays
 from ._ties import Lot, break_by_order
 from .base import resolve_seats
-from .options import DEFEAT_BATCH, TIES, ArithmeticOptions, listed_order, option
+from .options import DEFEAT_BATCH, TIES, ArithmeticOptions, DecimalOptions, listed_order, option
 
 __all__ = [
     "MEEK",
@@ -636,7 +636,7 @@ class MeekOptions(ArithmeticOptions):
 
 
 @dataclass(frozen=True)
-class MeekPrfOptions(ArithmeticOptions):
+class MeekPrfOptions(DecimalOptions):
     """The options of the PR Foundation's Reference Meek Rule: all but the tie policy fixed."""
 
     arithmetic: str = option(

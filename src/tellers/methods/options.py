@@ -26,7 +26,9 @@ options class takes none, and its count is called without ``options``.
   :meth:`Options.refuse`.
 - Droop's names are used where Droop has the option (``arithmetic``, ``precision``, ``guard``,
   ``display``, ``omega``, ``defeat_batch``); :class:`ArithmeticOptions` declares the arithmetic
-  ones once and builds the :class:`~tellers.arithmetic.Arithmetic` they describe.
+  ones once and builds the :class:`~tellers.arithmetic.Arithmetic` they describe;
+  :class:`DecimalOptions` is the same without guard digits, for rules that fix a decimal
+  arithmetic.
 
 Given options come as a mapping (values as text, as from ``--option KEY=VALUE``, or already
 typed) or as the dataclass itself; :func:`parse_options` turns either into a checked instance.
@@ -51,6 +53,7 @@ __all__ = [
     "DEFEAT_BATCH",
     "TIES",
     "ArithmeticOptions",
+    "DecimalOptions",
     "OptionInfo",
     "Options",
     "describe_options",
@@ -172,12 +175,12 @@ def describe_options(cls: type[Options] | None) -> list[OptionInfo]:
     kinds = _types(cls)
     out = []
     for f in dataclasses.fields(cls):
-        kind, optional = kinds[f.name]
+        kind, _ = kinds[f.name]
         m = f.metadata
         out.append(
             OptionInfo(
                 name=f.name,
-                type=kind.__name__ + (" or default" if optional else ""),
+                type=kind.__name__,
                 default=f.default,
                 help=str(m.get("help", "")),
                 source=str(m.get("source", "")),
@@ -293,10 +296,12 @@ DEFAULT_DISPLAY = 12
 
 
 @dataclass(frozen=True)
-class ArithmeticOptions(Options):
-    """Droop's arithmetic options; a method's options class subclasses this to take them.
+class DecimalOptions(Options):
+    """Droop's arithmetic options without guard digits: for rules that fix a decimal arithmetic.
 
-    Defaults are Droop's: guarded fixed point, 18 places with 9 guard digits.
+    A rule that prescribes its arithmetic (e.g. Scottish STV) subclasses this and redeclares
+    ``arithmetic`` and ``precision`` with ``fixed=`` its clause, so that Droop's own setting
+    may be restated and any other is refused.
     """
 
     arithmetic: str = option(
@@ -311,12 +316,6 @@ class ArithmeticOptions(Options):
         source=_DROOP + "fixed.py, guarded.py: 'precision'",
         minimum=0,
     )
-    guard: int | None = option(
-        None,
-        "guard digits beyond the precision (guarded only; default half the precision)",
-        source=_DROOP + "guarded.py: 'guard'",
-        minimum=0,
-    )
     display: int | None = option(
         None,
         "places a rational count is shown to (default 12); fixed and guarded counts show "
@@ -325,10 +324,15 @@ class ArithmeticOptions(Options):
         minimum=0,
     )
 
+    @property
+    def guard_digits(self) -> int | None:
+        """Guard digits given (none here; :class:`ArithmeticOptions` takes them)."""
+        return None
+
     def check(self, method: str) -> None:
         """Refuse options the chosen arithmetic has no use for."""
         kind = self.arithmetic
-        if self.guard is not None and kind != "guarded":
+        if self.guard_digits is not None and kind != "guarded":
             self.refuse(method, "guard", f"guard digits are for guarded arithmetic, not {kind}")
         if (self.precision is not None and kind == "rational") or (
             kind == "integer" and self.precision
@@ -355,7 +359,27 @@ class ArithmeticOptions(Options):
         if kind == "rational":
             return RationalArithmetic(self.display if self.display is not None else DEFAULT_DISPLAY)
         if kind == "guarded":
-            guard = self.guard if self.guard is not None else self.places // 2
+            guard = self.guard_digits if self.guard_digits is not None else self.places // 2
             return GuardedArithmetic(self.places, guard)
         # Droop's integer arithmetic is fixed point with no places.
         return FixedArithmetic(0 if kind == "integer" else self.places)
+
+
+@dataclass(frozen=True)
+class ArithmeticOptions(DecimalOptions):
+    """Droop's arithmetic options; a method's options class subclasses this to take them.
+
+    Defaults are Droop's: guarded fixed point, 18 places with 9 guard digits.
+    """
+
+    guard: int | None = option(
+        None,
+        "guard digits beyond the precision (guarded only; default half the precision)",
+        source=_DROOP + "guarded.py: 'guard'",
+        minimum=0,
+    )
+
+    @property
+    def guard_digits(self) -> int | None:
+        """The guard digits given, if any."""
+        return self.guard

@@ -44,7 +44,7 @@ from ..arithmetic import FixedArithmetic
 from ..model import Election, Result
 from ._ties import ListedOrder
 from .gregory import GregoryCount
-from .options import TIES, ArithmeticOptions, listed_order, option
+from .options import TIES, DecimalOptions, listed_order, option
 
 __all__ = ["ScottishCount", "ScottishOptions", "count", "count_reference"]
 
@@ -72,7 +72,7 @@ _SSI = "SSI 2007/42 Sch. 1"
 
 
 @dataclass(frozen=True)
-class ScottishOptions(ArithmeticOptions):
+class ScottishOptions(DecimalOptions):
     """The options of Scottish STV: the arithmetic is the Order's; only the tie policy varies."""
 
     arithmetic: str = option(

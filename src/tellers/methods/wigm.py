@@ -56,7 +56,7 @@ from ..errors import ConfigurationError
 from ..model import Action, Decision, Election, Outcome, Result, TieBreak, TieMethod
 from ._ties import break_by_order
 from .gregory import GregoryCount
-from .options import DEFEAT_BATCH, TIES, ArithmeticOptions, listed_order, option
+from .options import DEFEAT_BATCH, TIES, ArithmeticOptions, DecimalOptions, listed_order, option
 
 __all__ = ["WigmCount", "WigmOptions", "WigmPrfCount", "WigmPrfOptions", "count", "count_prf"]
 
@@ -244,7 +244,7 @@ class WigmOptions(ArithmeticOptions):
 
 
 @dataclass(frozen=True)
-class WigmPrfOptions(ArithmeticOptions):
+class WigmPrfOptions(DecimalOptions):
     """The options of the PR Foundation's reference WIGM rule: all but the tie policy fixed."""
 
     arithmetic: str = option(

@@ -1,0 +1,135 @@
+"""Droop's reference counts reproduced from the command line alone.
+
+A user moving from Droop runs ``tellers count FILE.blt --method M --option KEY=VALUE ...`` with
+the options Droop's record says it counted with, and ``--option ties=listed`` (Droop breaks ties
+by its predetermined order: the file's ``[tie]`` line, else the listing order).  The JSON the
+command prints is read back and compared with Droop's record round by round: every vote, the
+non-transferable value, who was elected or excluded when, and every tie.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tellers.cli import app
+from tellers.model import TieMethod
+from tellers.report.from_json import result_from_json
+from tellers.verify import droop
+
+runner = CliRunner()
+
+#: Droop rule -> the ``--method`` a user gives.
+METHOD = {
+    "meek": "meek",
+    "warren": "warren",
+    "meek-prf": "meek-prf",
+    "wigm": "wigm",
+    "wigm-prf": "wigm-prf",
+    "scotland": "scottish-stv",
+}
+
+#: At least one reference per rule, with ties where the rule has some (by Droop's listing order
+#: or its [tie] line: 42t.blt has one), in each arithmetic Droop counts the rule in.
+REFERENCES = [
+    "42-meek-o9-guarded-p18-g9-d18.txt",
+    "42t-meek-o10-rational-d12.txt",
+    "SC-Vm-12-warren-o9-guarded-p18-g9-d18.txt",
+    "42-warren-o10-rational-d12.txt",
+    "SC-meek-prf-o6-fixed-p9-d9.txt",
+    "42t-meek-prf-o6-fixed-p9-d9.txt",
+    "SC-wigm-guarded-p18-g9-d18.txt",
+    "42t-wigm-rational-d12.txt",
+    "SC-wigm-prf-fixed-p4-d4.txt",
+    "42t-wigm-prf-fixed-p4-d4.txt",
+    "scotland/Calton-2007-scotland-fixed-p5-d5.txt",
+    "scotland/weak-defeat-scotland-fixed-p5-d5.txt",
+    "SC-scotland-fixed-p5-d5.txt",
+]
+
+#: The options Droop's records carry that are Droop's settings (not ``rule``, its name).
+SETTINGS = ("arithmetic", "precision", "guard", "display", "omega", "defeat_batch")
+
+
+def _command(record: dict[str, object], blt: Path) -> list[str]:
+    """Return the ``tellers count`` arguments that count ``blt`` as Droop's record says."""
+    options = record["options"]
+    assert isinstance(options, dict)
+    given = options["options"]
+    args = [str(blt), "--method", METHOD[str(record["rule_name"])], "--format", "json"]
+    for key in SETTINGS:
+        if key in given:
+            args += ["--option", f"{key}={given[key]}"]
+    return [*args, "--option", "ties=listed"]
+
+
+@pytest.mark.parametrize("name", REFERENCES)
+def test_a_droop_reference_is_reproduced_from_the_command_line(
+    name: str, shared_data: Path
+) -> None:
+    """``tellers count`` with Droop's options prints Droop's count, round by round."""
+    folder = shared_data / "droop"
+    record = json.loads((folder / "ref" / "json" / name).read_text(encoding="utf-8"))
+    ref = droop.load_reference(folder, Path(name))
+    assert ref.blt is not None
+    args = _command(record, ref.blt)
+    got = runner.invoke(app, ["count", *args])
+    assert got.exit_code == 0, got.output
+    ours = result_from_json(got.stdout)
+    assert set(ours.elected_names) == {
+        ref.names[c] for r in ref.rounds for c in r.elected | r.elected_before | r.elected_remaining
+    }
+    if ref.rule == "scotland":
+        # Droop's Scottish count draws its "lot" by its listing order; ties=listed takes that
+        # order as such, and records the tie as broken by order, not by lot.
+        for rnd in ref.rounds:
+            for tie in rnd.ties:
+                tie.how = "order" if tie.how == "lot" else tie.how
+    diffs, rounds = droop.compare(ref, ours)
+    assert diffs == [], f"{' '.join(args)}: {rounds}"
+
+
+def test_the_reference_needs_droops_tie_order(shared_data: Path) -> None:
+    """Without ``ties=listed``, Meek's own policy draws the 42.blt tie by lot from the seed."""
+    blt = shared_data / "droop" / "blt" / "42.blt"
+    got = runner.invoke(app, ["count", str(blt), "--method", "meek", "--format", "json"])
+    assert got.exit_code == 0, got.output
+    (tie,) = result_from_json(got.stdout).tiebreaks
+    assert tie.method is TieMethod.LOT
+    listed = runner.invoke(
+        app, ["count", str(blt), "--method", "meek", "--format", "json", "-O", "ties=listed"]
+    )
+    (tie,) = result_from_json(listed.stdout).tiebreaks
+    assert tie.method is TieMethod.ORDER
+
+
+def test_a_bad_option_is_a_usage_error_naming_it() -> None:
+    """A misspelt option or a refused value stops the command before any file is read."""
+    got = runner.invoke(app, ["count", "nowhere.blt", "--method", "meek", "-O", "omgea=9"])
+    assert got.exit_code == 2
+    assert "method 'meek' has no option 'omgea'; its options: arithmetic" in got.output
+    got = runner.invoke(app, ["count", "nowhere.blt", "-m", "scotland", "-O", "precision=9"])
+    assert got.exit_code == 2
+    assert "the rule fixes it at 5, not 9: [48(3)]" in got.output
+    got = runner.invoke(app, ["count", "nowhere.blt", "-m", "meek", "-O", "ties"])
+    assert got.exit_code == 2 and "--option takes KEY=VALUE, not 'ties'" in got.output
+
+
+def test_methods_lists_a_methods_options() -> None:
+    """``tellers methods METHOD`` lists each option: type, default, values allowed, source."""
+    got = runner.invoke(app, ["methods", "meek"], env={"COLUMNS": "200"})
+    assert got.exit_code == 0, got.output
+    assert "arithmetic  str, default guarded" in got.output
+    assert "allowed: fixed, guarded, rational, integer" in got.output
+    assert "ties  str, default lot" in got.output and "allowed: lot, listed" in got.output
+    got = runner.invoke(app, ["methods", "scotland"], env={"COLUMNS": "200"})
+    assert "allowed: 5 only (fixed by the rule)" in got.output
+    assert "fixed by: [48(3)]" in got.output
+    got = runner.invoke(app, ["methods", "av"])
+    assert got.exit_code == 0 and "Options: none." in got.output
+    # With no method named, every method is listed, as before.
+    got = runner.invoke(app, ["methods"])
+    assert got.exit_code == 0 and "scottish-stv" in got.output and "ranked-pairs" in got.output
