@@ -35,9 +35,9 @@ from pathlib import Path
 import pytest
 
 from tellers.errors import ConfigurationError
-from tellers.methods._java import hashset_order
-from tellers.methods.rctab import TieQuestion
 from tellers.model import TieMethod
+from tellers.rctab import TieQuestion
+from tellers.rctab._java import hashset_order
 from tellers.rctab.config import load_config
 from tellers.rctab.run import run_config, tabulate_config
 

@@ -10,11 +10,12 @@ import pytest
 
 import tellers
 from tellers.errors import ConfigurationError, FormatError
-from tellers.methods._java import JavaRandom, hashmap_order, shuffle
-from tellers.methods.rctab import RctabRules, TiebreakMode, WinnerMode, percent, tabulate
+from tellers.rctab import RctabRules, TiebreakMode, WinnerMode, tabulate
+from tellers.rctab._java import JavaRandom, hashmap_order, shuffle
 from tellers.rctab.config import load_config
 from tellers.rctab.report import dump_json
 from tellers.rctab.run import run_config
+from tellers.rctab.tabulator import percent
 
 
 def test_java_random_matches_java() -> None:

@@ -17,9 +17,9 @@ from rich.text import Text
 from .._files import check_input
 from .._terminal import fail, plain_console, printable
 from ..errors import TellersError
-from ..methods.rctab import TieQuestion
 from ..model import Result
 from .config import load_config
+from .options import TieQuestion
 from .run import answers_from_file, convert_config, prompt_answer, run_config
 
 __all__ = ["rctab_command"]

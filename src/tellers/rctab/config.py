@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import FormatError
-from ..methods.rctab import (
+from .options import (
     UNDECLARED_WRITE_IN,
     OvervoteRule,
     TiebreakMode,

@@ -15,12 +15,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ..methods._java import hashmap_order
-from ..methods.rctab import EXPLICIT_OVERVOTE, UNDECLARED_WRITE_IN, RctabCount
+from ._java import hashmap_order
 from .config import ContestConfig
 from .cvr import CastVote, max_rank
 from .cvr.ess import sanitize
+from .options import EXPLICIT_OVERVOTE, UNDECLARED_WRITE_IN
 from .report import JsonValue, csv_record, dump_json
+from .tabulator import RctabCount
 
 __all__ = ["cdf_json", "rctab_cvr_csv"]
 

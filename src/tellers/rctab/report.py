@@ -9,7 +9,7 @@ summary block, then per round the votes, the percentage and the transfer to the 
 
 Names and numbers follow ``ResultsWriter.java``: numbers print as Java's ``BigDecimal``
 prints them (Python's :class:`~decimal.Decimal` renders the same digits), candidates are listed
-by first-round votes with ties in Java ``HashMap`` order (see :mod:`tellers.methods._java`),
+by first-round votes with ties in Java ``HashMap`` order (see :mod:`tellers.rctab._java`),
 and a decision settled by a tie-break is starred.
 """
 
@@ -20,17 +20,10 @@ import re
 from collections.abc import Mapping, Sequence
 from decimal import Context, Decimal
 
-from ..methods._java import hashmap_order
-from ..methods.rctab import (
-    UNDECLARED_WRITE_IN,
-    RctabCount,
-    RoundTally,
-    Status,
-    Transfers,
-    WinnerMode,
-    percent,
-)
+from ._java import hashmap_order
 from .config import ContestConfig
+from .options import UNDECLARED_WRITE_IN, WinnerMode
+from .tabulator import RctabCount, RoundTally, Status, Transfers, percent
 
 __all__ = [
     "GENERATED_BY",

@@ -26,20 +26,14 @@ from pathlib import Path
 
 from .._files import check_output, write_output
 from ..errors import ConfigurationError, FormatError, InputError
-from ..methods.rctab import (
-    RctabCount,
-    RctabRules,
-    TieQuestion,
-    WinnerMode,
-    tabulate,
-    tabulate_passes,
-)
 from ..model import Result
 from .config import ContestConfig, load_config
 from .convert import cdf_json, rctab_cvr_csv
 from .cvr import Collector, build_election, read_sources
 from .cvr.ess import sanitize
+from .options import RctabRules, TieQuestion, WinnerMode
 from .report import detailed_csv, detailed_json
+from .tabulator import RctabCount, tabulate, tabulate_passes
 
 __all__ = [
     "Tabulation",

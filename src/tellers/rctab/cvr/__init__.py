@@ -13,112 +13,26 @@ and returns the :class:`~tellers.model.Election` the RCTab rules count.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 from ..._arrays import ArrayElection, BallotArrays
 from ..._types import Ranking
 from ...errors import FormatError
-from ...methods.rctab import EXPLICIT_OVERVOTE, UNDECLARED_WRITE_IN
 from ...model import Candidate, Election
 from ..config import ContestConfig, CvrSource, Provider
+from ..options import EXPLICIT_OVERVOTE, UNDECLARED_WRITE_IN
+from .collector import CastVote, Collector, Marks, SourceReader, TokenSeen, max_rank
 
-__all__ = ["CastVote", "Collector", "SourceReader", "build_election", "read_sources"]
-
-#: Marks of one ballot: (rank number, token), in file order.
-Marks = tuple[tuple[int, str], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class CastVote:
-    """One cast vote record as read, kept only when a report needs records one by one."""
-
-    source: int
-    #: RCTab's own id for the record (file and position, or Dominion tabulator-batch-record)
-    record_id: str
-    marks: Marks
-    precinct: str = ""
-    batch: str = ""
-    contest_id: str = ""
-    tabulator_id: str = ""
-    precinct_portion: str = ""
-    #: the vendor's id for the record, where the file gives one
-    vendor_id: str = ""
-
-
-@dataclass(slots=True)
-class TokenSeen:
-    """Where a token was first seen and how often it appears (for the unknown-name check)."""
-
-    path: Path
-    record_id: str
-    count: int = 0
-
-
-@dataclass
-class Collector:
-    """Gathers the ballots of every source, merging identical ones."""
-
-    slice_kinds: tuple[str, ...] = ()
-    keep_records: bool = False
-    #: (marks, slice ids) -> number of ballots
-    merged: dict[tuple[Marks, tuple[str, ...]], int] = field(default_factory=dict)
-    records: list[CastVote] = field(default_factory=list)
-    tokens: dict[str, TokenSeen] = field(default_factory=dict)
-    count: int = 0
-    #: readers' caches shared across sources of one contest (e.g. decoded ES&S rows)
-    cache: dict[object, Any] = field(default_factory=dict)
-
-    def add(
-        self,
-        marks: Marks,
-        *,
-        source: int,
-        path: Path,
-        record_id: str,
-        precinct: str = "",
-        batch: str = "",
-        contest_id: str = "",
-        tabulator_id: str = "",
-        precinct_portion: str = "",
-        vendor_id: str = "",
-        weight: int = 1,
-    ) -> None:
-        """Add ``weight`` identical ballots (the ids name the first of them)."""
-        slices = tuple(precinct if k == "precinct" else batch for k in self.slice_kinds)
-        key = (marks, slices)
-        seen = self.merged.get(key)
-        if seen is None:
-            self.merged[key] = weight
-            # Where each token first appears is enough here; counts are summed only if a
-            # token turns out to be unknown.
-            for _, token in marks:
-                if token not in self.tokens:
-                    self.tokens[token] = TokenSeen(path, vendor_id or record_id)
-        else:
-            self.merged[key] = seen + weight
-        self.count += weight
-        if self.keep_records:
-            self.records.append(
-                CastVote(
-                    source,
-                    record_id,
-                    marks,
-                    precinct,
-                    batch,
-                    contest_id,
-                    tabulator_id,
-                    precinct_portion,
-                    vendor_id,
-                )
-            )
-
-
-#: A reader: (config, source index, collector) -> None.
-SourceReader = Callable[[ContestConfig, int, Collector], None]
+__all__ = [
+    "CastVote",
+    "Collector",
+    "Marks",
+    "SourceReader",
+    "TokenSeen",
+    "build_election",
+    "max_rank",
+    "read_sources",
+]
 
 
 def _reader(provider: Provider) -> SourceReader:
@@ -166,12 +80,6 @@ def read_sources(config: ContestConfig, collector: Collector) -> None:
     finally:
         if enabled:
             gc.enable()
-
-
-def max_rank(config: ContestConfig) -> int:
-    """Return the highest rank a ballot may use ("max" means one per declared candidate)."""
-    limit = config.rules.max_rankings_allowed
-    return len(config.candidates) if limit is None else limit
 
 
 def build_election(

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import FormatError
-from ...methods.rctab import EXPLICIT_OVERVOTE, UNDECLARED_WRITE_IN
 from ..config import ContestConfig, CvrSource
-from . import Collector
+from ..options import EXPLICIT_OVERVOTE, UNDECLARED_WRITE_IN
+from .collector import Collector
 
 __all__ = ["read_cdf"]
 

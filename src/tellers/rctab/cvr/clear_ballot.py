@@ -14,9 +14,9 @@ from __future__ import annotations
 import csv
 
 from ...errors import FormatError
-from ...methods.rctab import UNDECLARED_WRITE_IN
 from ..config import ContestConfig
-from . import Collector, max_rank
+from ..options import UNDECLARED_WRITE_IN
+from .collector import Collector, max_rank
 
 __all__ = ["read_clear_ballot"]
 

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import FormatError
-from ...methods.rctab import UNDECLARED_WRITE_IN
 from ..config import ContestConfig
-from . import Collector
+from ..options import UNDECLARED_WRITE_IN
+from .collector import Collector
 
 __all__ = ["export_files", "read_dominion"]
 

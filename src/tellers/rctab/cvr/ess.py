@@ -40,9 +40,9 @@ from python_calamine import CalamineWorkbook
 
 from ..._workers import forking, keep_freed_memory
 from ...errors import FormatError
-from ...methods.rctab import EXPLICIT_OVERVOTE, UNDECLARED_WRITE_IN
 from ..config import ContestConfig, Provider
-from . import Collector, Marks, max_rank
+from ..options import EXPLICIT_OVERVOTE, UNDECLARED_WRITE_IN
+from .collector import Collector, Marks, max_rank
 
 __all__ = [
     "Sheet",

@@ -13,9 +13,9 @@ import csv
 from pathlib import Path
 
 from ...errors import FormatError
-from ...methods.rctab import UNDECLARED_WRITE_IN
 from ..config import ContestConfig
-from . import Collector, max_rank
+from ..options import UNDECLARED_WRITE_IN
+from .collector import Collector, max_rank
 
 __all__ = ["read_generic_csv"]
 

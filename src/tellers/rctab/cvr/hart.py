@@ -13,9 +13,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ...errors import FormatError
-from ...methods.rctab import UNDECLARED_WRITE_IN
 from ..config import ContestConfig
-from . import Collector
+from ..options import UNDECLARED_WRITE_IN
+from .collector import Collector
 
 __all__ = ["read_hart"]
 
