@@ -30,7 +30,13 @@ METHOD = {
     "wigm": "wigm",
     "wigm-prf": "wigm-prf",
     "scotland": "scottish-stv",
+    "mpls": "mpls",
+    "cfer": "cfer",
+    "cfer-batch": "cfer",
+    "wigm-prf-batch": "wigm-prf",
 }
+#: Droop's rules that are another's with an option, named by the rule rather than recorded.
+IMPLIED = {"cfer-batch": "defeat_batch=safe", "wigm-prf-batch": "defeat_batch=safe"}
 
 #: At least one reference per rule, with ties where the rule has some (by Droop's listing order
 #: or its [tie] line: 42t.blt has one), in each arithmetic Droop counts the rule in.
@@ -48,6 +54,11 @@ REFERENCES = [
     "scotland/Calton-2007-scotland-fixed-p5-d5.txt",
     "scotland/weak-defeat-scotland-fixed-p5-d5.txt",
     "SC-scotland-fixed-p5-d5.txt",
+    "M135-mpls-fixed-p4-d4.txt",
+    "mpls/tie-mpls-fixed-p4-d4.txt",
+    "SC-cfer-fixed-p5-d5.txt",
+    "SC-cfer-batch-fixed-p5-d5.txt",
+    "SC-wigm-prf-batch-fixed-p4-d4.txt",
 ]
 
 #: The options Droop's records carry that are Droop's settings (not ``rule``, its name).
@@ -59,10 +70,13 @@ def _command(record: dict[str, object], blt: Path) -> list[str]:
     options = record["options"]
     assert isinstance(options, dict)
     given = options["options"]
-    args = [str(blt), "--method", METHOD[str(record["rule_name"])], "--format", "json"]
+    rule = str(record["rule_name"])
+    args = [str(blt), "--method", METHOD[rule], "--format", "json"]
     for key in SETTINGS:
         if key in given:
             args += ["--option", f"{key}={given[key]}"]
+    if rule in IMPLIED:
+        args += ["--option", IMPLIED[rule]]
     return [*args, "--option", "ties=listed"]
 
 

@@ -34,9 +34,12 @@ How Droop's rounds line up with ours:
   for fixed point), ours rounded half up as Droop rounds for display.
 - Ties: Droop breaks every tie by a predetermined order (the listing order unless the file has
   a ``[tie ...]`` line), or, for Scottish STV, by earlier stages and then that order as its lot.
-  Methods that take the election's predetermined order (Meek, WIGM) are given Droop's; for
-  Scottish STV, whose last resort is a seeded lot, the first seed whose lots fall as Droop's did
-  is used, and the table says so.
+  Every rule but Scottish STV is counted with the option ``ties=listed``, which breaks ties by
+  that same order; Scottish STV keeps its own policy (``ties=lot``: earlier stages, then a lot
+  drawn from the seed), and the first seed whose lots fall as Droop's did is used, and the table
+  says so.
+- Each count goes through the registry with Droop's recorded options by Droop's names, as
+  ``tellers count FILE.blt --method M --option KEY=VALUE ...`` passes them.
 
 Rules and arithmetics tellers does not offer are listed as not offered, with the reason.  A
 rule whose method is registered later (by name, in :data:`OFFERED`) is checked from then on.
@@ -637,11 +640,16 @@ k (it has no round 0); its figures are the round's closing count.  Droop's `cfer
 `wigm-prf-batch` are tellers' `cfer` and `wigm-prf` with `defeat_batch=safe`.
 
 Ties.  Droop breaks every tie by a predetermined order: the candidates' listing order unless the
-file gives a `[tie ...]` line.  Meek and WIGM in tellers break ties by the election's
-predetermined order when it has one, so the check gives them Droop's.  Scottish STV breaks ties
-by the most recent stage at which the tied candidates differed, then by lot from the count's
-seed; where Droop used its order as the lot, the check uses the first seed under which our lots
-fall the same way, and says so.
+file gives a `[tie ...]` line.  Every rule but Scottish STV is counted here with the option
+`ties=listed`, which breaks ties by that same order.  Scottish STV is counted with its own policy
+(`ties=lot`): the most recent stage at which the tied candidates differed, then lot from the
+count's seed; where Droop used its order as the lot, the check uses the first seed under which
+our lots fall the same way, and says so.
+
+Options.  Each count is given Droop's recorded options by Droop's names (`arithmetic`,
+`precision`, `guard`, `display`, `omega`, `defeat_batch`) as `tellers count FILE.blt --method M
+--option KEY=VALUE ...` gives them; tests/verify/test_droop_cli.py reproduces references of
+every rule from the command line alone.
 
 Regenerate with `tellers verify droop --data ../shared/data --out docs/verification/droop.md
 --force` (the test suite runs the same check and compares this file with its output).
