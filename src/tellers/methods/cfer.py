@@ -29,7 +29,7 @@ from typing import ClassVar
 from .._types import CandidateIndex
 from ..arithmetic import Arithmetic, FixedArithmetic, Rounding, Value
 from ..model import Action, Election, Result, TieBreak
-from .options import DEFEAT_BATCH, TIES, ArithmeticOptions, option
+from .options import DEFEAT_BATCH, TIES, DecimalOptions, option
 from .wigm import WigmCount
 
 __all__ = ["CferCount", "CferOptions", "count"]
@@ -234,7 +234,7 @@ _CFER_TIES = (
 
 
 @dataclass(frozen=True)
-class CferOptions(ArithmeticOptions):
+class CferOptions(DecimalOptions):
     """The options of CfER STV: the arithmetic is the draft's; batch defeats and ties vary."""
 
     arithmetic: str = option(

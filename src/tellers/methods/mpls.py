@@ -41,7 +41,7 @@ from .._types import CandidateIndex
 from ..arithmetic import Arithmetic, FixedArithmetic, Rounding, Value
 from ..errors import InputError
 from ..model import Action, Decision, Election, Outcome, Result, TieBreak
-from .options import TIES, ArithmeticOptions, option
+from .options import TIES, DecimalOptions, option
 from .wigm import WigmCount
 
 __all__ = ["MplsCount", "MplsOptions", "count", "undeclared_write_ins"]
@@ -271,7 +271,7 @@ _MPLS_TIES = (
 
 
 @dataclass(frozen=True)
-class MplsOptions(ArithmeticOptions):
+class MplsOptions(DecimalOptions):
     """The options of Minneapolis STV: the arithmetic is the ordinance's; only ties vary."""
 
     arithmetic: str = option(
