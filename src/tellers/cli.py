@@ -109,7 +109,9 @@ class OutputFormat(enum.StrEnum):
     RCTAB_JSON = "rctab-json"
 
 
-def _choose(value: str, known: Sequence[str], what: str, aliases: Sequence[str] = ()) -> str:
+def _choose(
+    value: str, known: Sequence[str], what: str, aliases: Sequence[str] = ()
+) -> str:
     """Return ``value`` (ignoring case) if known; else a usage error saying what was meant."""
     low = value.strip().lower()
     if low in known or low in aliases:
@@ -151,7 +153,9 @@ _INPUT_HELP = (
     "blt.  For - (standard input) it is told from the content where it can be."
 )
 _OUTPUT_HELP = f"Output: {', '.join(f.value for f in OutputFormat)}; e.g. -f json."
-_WIDTH = typer.Option(min=40, max=10_000, help="Page width for the text table (40 or more).")
+_WIDTH = typer.Option(
+    min=40, max=10_000, help="Page width for the text table (40 or more)."
+)
 
 
 _OPTION = typer.Option(
@@ -162,6 +166,67 @@ _OPTION = typer.Option(
     "(repeatable; `tellers methods METHOD` lists them).",
     show_default=False,
 )
+
+
+_COMPARE_OPTION = typer.Option(
+    "--option",
+    "-O",
+    metavar="[METHOD:]KEY=VALUE",
+    help="An option for every compared method that takes it, or with METHOD: for one, e.g. "
+    "--option ties=listed -O meek:arithmetic=rational (repeatable; `tellers methods METHOD` "
+    "lists them).",
+    show_default=False,
+)
+
+
+def _compare_options(
+    methods: Sequence[str], given: Sequence[str] | None
+) -> dict[str, dict[str, str]]:
+    """Return ``--option [METHOD:]KEY=VALUE`` pairs by method, each checked against its options.
+
+    A KEY without METHOD goes to every compared method that declares it, and must fit one.
+    """
+    names = [REGISTRY.get(m).name for m in methods]
+    out: dict[str, dict[str, str]] = {name: {} for name in names}
+    for item in given or ():
+        key, sep, value = item.partition("=")
+        target, colon, key = key.strip().rpartition(":")
+        key = key.strip()
+        if not sep or not key:
+            raise _fail(f"--option takes [METHOD:]KEY=VALUE, not {item!r}")
+        if colon:
+            try:
+                method = _method_name(target)
+            except typer.BadParameter as e:
+                raise _fail(f"--option {item!r}: {e.message}") from None
+            if method not in out:
+                raise _fail(
+                    f"--option {item!r}: {method} is not among the compared methods"
+                )
+            chosen = [method]
+        else:
+            declared = key.replace("-", "_").lower()
+            chosen = [
+                name
+                for name in names
+                if any(
+                    o.name == declared for o in REGISTRY.get(name).describe_options()
+                )
+            ]
+            if not chosen:
+                raise _fail(
+                    f"--option {item!r}: none of {', '.join(names)} takes {key!r}"
+                )
+        for name in chosen:
+            if key in out[name]:
+                raise _fail(f"--option {key} given twice for {name}")
+            out[name][key] = value.strip()
+    for name, options in out.items():
+        try:
+            REGISTRY.get(name).parse_options(options)
+        except TellersError as e:
+            raise _fail(str(e)) from None
+    return {name: options for name, options in out.items() if options}
 
 
 def _method_options(method: str, given: Sequence[str] | None) -> dict[str, str]:
@@ -280,7 +345,9 @@ def _stdin_message(message: str, shown: dict[Path, str]) -> str:
     return message
 
 
-def _html_report(counted: Sequence[tuple[Path, str, Result]], input_format: str | None) -> str:
+def _html_report(
+    counted: Sequence[tuple[Path, str, Result]], input_format: str | None
+) -> str:
     """Return the HTML result sheet: one page, a section per file, each with its SHA-256."""
     import hashlib
 
@@ -374,7 +441,9 @@ def count(
             autocompletion=lambda: REGISTRY.names(),
         ),
     ] = "scottish-stv",
-    seats: Annotated[int | None, typer.Option(help="Seats to fill (default: the file's).")] = None,
+    seats: Annotated[
+        int | None, typer.Option(help="Seats to fill (default: the file's).")
+    ] = None,
     output: Annotated[
         str,
         typer.Option(
@@ -397,7 +466,9 @@ def count(
     force: Annotated[
         bool, typer.Option("--force", help="Replace the --out file if it exists.")
     ] = False,
-    seed: Annotated[int, typer.Option(help="Seed for any tie decided by lot (recorded).")] = 0,
+    seed: Annotated[
+        int, typer.Option(help="Seed for any tie decided by lot (recorded).")
+    ] = 0,
     input_format: Annotated[
         str | None,
         typer.Option(
@@ -409,7 +480,9 @@ def count(
     width: Annotated[int | None, _WIDTH] = None,
     jobs: Annotated[
         int | None,
-        typer.Option(min=1, help="Worker processes for many files (default: one per core)."),
+        typer.Option(
+            min=1, help="Worker processes for many files (default: one per core)."
+        ),
     ] = None,
     keep_going: Annotated[
         bool,
@@ -443,7 +516,9 @@ def count(
     if out is not None:
         check_output(out, force=force)  # before the count, not after it
     if fmt is OutputFormat.PDF and out is None and sys.stdout.isatty():
-        raise _fail("a PDF is not for the terminal: give --out FILE.pdf or redirect the output")
+        raise _fail(
+            "a PDF is not for the terminal: give --out FILE.pdf or redirect the output"
+        )
     with _inputs(files, input_format) as (paths, shown):
         try:
             if keep_going:
@@ -522,7 +597,9 @@ def _render(
     terminal = to_terminal and console.is_terminal
     if fmt is OutputFormat.CSV:
         csv = render_results(results, "csv")
-        return printable(csv) if terminal else csv  # data, but no escape reaches a terminal
+        return (
+            printable(csv) if terminal else csv
+        )  # data, but no escape reaches a terminal
     if fmt is OutputFormat.HTML:
         return _html_report(counted, input_format)
     if fmt is OutputFormat.PDF:
@@ -543,7 +620,10 @@ def _render(
 
 
 def _rctab_summaries(
-    counted: Sequence[tuple[Path, str, Result]], input_format: str | None, *, several: bool
+    counted: Sequence[tuple[Path, str, Result]],
+    input_format: str | None,
+    *,
+    several: bool,
 ) -> str:
     """Return RCTab summary JSON: one document, or one a line for several files."""
     from .report.rctab_json import to_rctab_dict, to_rctab_json
@@ -554,7 +634,9 @@ def _rctab_summaries(
         withdrawn = [c.name for c in read(path, input_format).candidates if c.withdrawn]
         if not several:
             return to_rctab_json(r, withdrawn=withdrawn)
-        docs.append(json.dumps(to_rctab_dict(r, withdrawn=withdrawn), ensure_ascii=False))
+        docs.append(
+            json.dumps(to_rctab_dict(r, withdrawn=withdrawn), ensure_ascii=False)
+        )
     return "".join(d + "\n" for d in docs)
 
 
@@ -567,7 +649,9 @@ def _methods_option(value: str) -> list[str]:
 
 @app.command()
 def compare(
-    file: Annotated[Path, typer.Argument(help="A ballot file; - reads standard input.")],
+    file: Annotated[
+        Path, typer.Argument(help="A ballot file; - reads standard input.")
+    ],
     methods: Annotated[
         str,
         typer.Option(
@@ -575,7 +659,9 @@ def compare(
             f"{', '.join(REGISTRY.names())}; e.g. --methods av,meek,schulze."
         ),
     ] = "fptp,av,scottish-stv,ers97,meek,schulze",
-    seats: Annotated[int | None, typer.Option(help="Seats to fill (default: the file's).")] = None,
+    seats: Annotated[
+        int | None, typer.Option(help="Seats to fill (default: the file's).")
+    ] = None,
     output: Annotated[
         str,
         typer.Option(
@@ -586,7 +672,9 @@ def compare(
             autocompletion=lambda: ["text", "json", "html"],
         ),
     ] = "text",
-    seed: Annotated[int, typer.Option(help="Seed for any tie decided by lot (recorded).")] = 0,
+    seed: Annotated[
+        int, typer.Option(help="Seed for any tie decided by lot (recorded).")
+    ] = 0,
     input_format: Annotated[
         str | None,
         typer.Option(
@@ -596,18 +684,32 @@ def compare(
         ),
     ] = None,
     width: Annotated[int | None, _WIDTH] = None,
+    option: Annotated[list[str] | None, _COMPARE_OPTION] = None,
 ) -> None:
-    """Count one file under several rules: who each elects, and the pairwise matrix."""
+    """Count one file under several rules: who each elects, and the pairwise matrix.
+
+    Examples:
+
+    tellers compare ward.blt --methods av,meek,schulze
+
+    tellers compare 42.blt --methods meek,warren --option arithmetic=rational -O meek:omega=12
+    """
     from .compare import compare as run_compare
 
     names = _methods_option(methods)
+    options = _compare_options(names, option)
     with _inputs([file], input_format) as (paths, shown):
         try:
-            comparison = run_compare(read(paths[0], input_format), names, seats=seats, seed=seed)
+            election = read(paths[0], input_format)
+            comparison = run_compare(
+                election, names, seats=seats, seed=seed, options=options
+            )
         except TellersError as e:
             raise _fail(_stdin_message(str(e), shown)) from None
     if output == "json":
-        sys.stdout.write(json.dumps(comparison.to_json_dict(), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(
+            json.dumps(comparison.to_json_dict(), indent=2, ensure_ascii=False) + "\n"
+        )
         return
     if output == "html":
         from .report.html.compare import render_comparison_html
@@ -672,7 +774,9 @@ def _method_options_table(name: str) -> None:
         return
     console.print("\nOptions (--option KEY=VALUE):")
     for o in infos:
-        default = "from the other options" if o.default is None else str(o.default).lower()
+        default = (
+            "from the other options" if o.default is None else str(o.default).lower()
+        )
         head = Text(f"  {o.name}", style="bold")
         head.append(f"  {o.type}, default {default}")
         console.print(head, soft_wrap=True)
@@ -684,7 +788,9 @@ def _method_options_table(name: str) -> None:
         ):
             if text:
                 said = f"{label}: {text}" if label else text
-                console.print(textwrap.indent(textwrap.fill(said, width=width - 2), "      "))
+                console.print(
+                    textwrap.indent(textwrap.fill(said, width=width - 2), "      ")
+                )
 
 
 _DATASETS = ("scotland-2022", "droop", "ers97-2017", "condorcet", "rctab")
@@ -701,7 +807,9 @@ def verify(
     ],
     data: Annotated[
         Path,
-        typer.Option(help="The shared data folder (holding scotland/, droop/, nsw-la/...)."),
+        typer.Option(
+            help="The shared data folder (holding scotland/, droop/, nsw-la/...)."
+        ),
     ],
     out: Annotated[Path, typer.Option(help="Where to write the Markdown table.")],
     force: Annotated[
@@ -761,8 +869,14 @@ def _register_groups() -> None:
     from .rules.cli import nominations_app, rules_app
 
     app.command("rctab")(rctab_command)
-    app.add_typer(rules_app, name="rules", help="Check and explain organisations' rulebooks.")
-    app.add_typer(nominations_app, name="nominations", help="Check nominations against a rulebook.")
+    app.add_typer(
+        rules_app, name="rules", help="Check and explain organisations' rulebooks."
+    )
+    app.add_typer(
+        nominations_app,
+        name="nominations",
+        help="Check nominations against a rulebook.",
+    )
     # The service's commands import Django only when run.
     from .service.cli import register
 
@@ -784,7 +898,10 @@ def main_callback(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=version_callback, is_eager=True, help="Show the version."
+            "--version",
+            callback=version_callback,
+            is_eager=True,
+            help="Show the version.",
         ),
     ] = False,
 ) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import TellersError
+from .errors import ConfigurationError, TellersError
 from .methods import REGISTRY
+from .methods.options import Options
 from .model import Election, Result
 
 __all__ = ["Comparison", "compare"]
@@ -45,15 +46,31 @@ class Comparison:
 
 
 def compare(
-    election: Election, methods: Sequence[str], *, seats: int | None = None, seed: int = 0
+    election: Election,
+    methods: Sequence[str],
+    *,
+    seats: int | None = None,
+    seed: int = 0,
+    options: Mapping[str, Mapping[str, Any] | Options] | None = None,
 ) -> Comparison:
-    """Count ``election`` by each method; single-winner methods fill one seat."""
+    """Count ``election`` by each method; single-winner methods fill one seat.
+
+    ``options`` gives a method's options by its name (canonical or alias), as
+    :func:`tellers.count` takes them; they are checked before anything is counted, so a bad
+    option is an error, not one method's failure to count.
+    """
+    infos = [REGISTRY.get(name) for name in methods]
+    given = {REGISTRY.get(name).name: opts for name, opts in (options or {}).items()}
+    unknown = sorted(set(given) - {info.name for info in infos})
+    if unknown:
+        raise ConfigurationError(f"options for {', '.join(unknown)}, which is not compared")
+    checked = {info.name: info.parse_options(given.get(info.name)) for info in infos}
     results: list[tuple[str, Result | None, str]] = []
-    for name in methods:
-        info = REGISTRY.get(name)
+    for info in infos:
         n = 1 if info.single_winner else seats
         try:
-            results.append((info.name, info.count(election, seats=n, seed=seed), ""))
+            result = info.run(election, seats=n, seed=seed, options=checked[info.name])
+            results.append((info.name, result, ""))
         except TellersError as e:
             results.append((info.name, None, str(e)))
     from .methods import condorcet
