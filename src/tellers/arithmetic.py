@@ -60,10 +60,28 @@ class DecimalCache(dict[int, Decimal]):
 
 
 class Rounding(enum.StrEnum):
-    """Direction of rounding for a fixed-point product or quotient."""
+    """Direction of rounding for a fixed-point product or quotient.
+
+    The rule texts name two: "any remainder being ignored" (SSI 2007/42 r.48(3), the transfer
+    value "calculated to five decimal places") drops the digits past the last place, and "to 9
+    decimal places, rounded up" (the PRF's Meek rules, B.2.a and B.2.f) raises a value with any
+    digit past the last place by one unit.  Every value those rules round is positive, where
+    dropping digits is also the floor; for a negative value the words are taken as they read,
+    dropping digits (towards zero) and raising the magnitude (away from zero), so that the
+    rounding of ``-x`` is minus the rounding of ``x``.
+    """
 
     DOWN = "down"  # towards zero: the statutes' "any remainder being ignored"
-    UP = "up"  # away from zero
+    UP = "up"  # away from zero: "rounded up"
+
+
+def _quotient(n: int, d: int, rounding: Rounding) -> int:
+    """Return ``n / d`` rounded as told (DOWN towards zero, UP away from zero)."""
+    q, r = divmod(n, d)
+    # divmod floors: towards zero when the quotient is positive, away from zero when it is
+    # negative.  Where a remainder is left and the floor is not the direction asked, the other
+    # neighbour, q + 1, is.
+    return q + 1 if r and (q >= 0) is (rounding is Rounding.UP) else q
 
 
 # --- Arithmetic modes -----------------------------------------------------------------------
@@ -134,8 +152,7 @@ class FixedArithmetic:
 
     def muldiv(self, a: Value, b: Value, c: Value, *, rounding: Rounding) -> int:
         """Return ``a * b / c`` for scaled operands, rounded as told."""
-        q, r = divmod(int(a) * int(b), int(c))
-        return q + 1 if rounding is Rounding.UP and r else q
+        return _quotient(int(a) * int(b), int(c), rounding)
 
     def mul(self, a: Value, b: Value, *, rounding: Rounding) -> int:
         """Return ``a * b`` rounded as told."""
@@ -147,8 +164,7 @@ class FixedArithmetic:
 
     def div_int(self, a: Value, n: int, *, rounding: Rounding) -> int:
         """Return ``a / n`` rounded as told."""
-        q, r = divmod(int(a), n)
-        return q + 1 if rounding is Rounding.UP and r else q
+        return _quotient(int(a), n, rounding)
 
     def compare(self, a: Value, b: Value) -> int:
         """Compare exactly."""
@@ -163,9 +179,12 @@ class FixedArithmetic:
 class GuardedArithmetic:
     """Droop's guarded fixed point: ``precision + guard`` digits, equal within half a guard unit.
 
-    Products and quotients truncate (no rounding direction applies once guard digits absorb
-    it); two values closer than ``10**guard / 2`` units of the last digit compare equal, so the
-    guard digits' accumulated error never decides an outcome.
+    Products and quotients round in the last guard digit as each step says, as fixed point
+    does in its last place; two values closer than ``10**guard / 2`` units of the last digit
+    compare equal, so the guard digits' accumulated error (a rounding's included) never decides
+    an outcome.  (Droop truncates whatever the rounding asked once there are guard digits; the
+    two differ by a unit of the last guard digit at a step, and every guarded reference count of
+    Droop's still matches round by round.)
     """
 
     precision: int
@@ -192,20 +211,20 @@ class GuardedArithmetic:
         return n * self.one
 
     def muldiv(self, a: Value, b: Value, c: Value, *, rounding: Rounding) -> int:
-        """Return ``a * b / c``, truncated."""
-        return (int(a) * int(b)) // int(c)
+        """Return ``a * b / c``, rounded as told in the last guard digit."""
+        return _quotient(int(a) * int(b), int(c), rounding)
 
     def mul(self, a: Value, b: Value, *, rounding: Rounding) -> int:
-        """Return ``a * b``, truncated."""
-        return (int(a) * int(b)) // self.one
+        """Return ``a * b``, rounded as told in the last guard digit."""
+        return _quotient(int(a) * int(b), self.one, rounding)
 
     def div(self, a: Value, b: Value, *, rounding: Rounding) -> int:
-        """Return ``a / b``, truncated."""
-        return (int(a) * self.one) // int(b)
+        """Return ``a / b``, rounded as told in the last guard digit."""
+        return _quotient(int(a) * self.one, int(b), rounding)
 
     def div_int(self, a: Value, n: int, *, rounding: Rounding) -> int:
-        """Return ``a / n``, truncated."""
-        return int(a) // n
+        """Return ``a / n``, rounded as told in the last guard digit."""
+        return _quotient(int(a), n, rounding)
 
     def compare(self, a: Value, b: Value) -> int:
         """Compare, treating values within half a guard unit as equal."""
