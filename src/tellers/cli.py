@@ -109,9 +109,7 @@ class OutputFormat(enum.StrEnum):
     RCTAB_JSON = "rctab-json"
 
 
-def _choose(
-    value: str, known: Sequence[str], what: str, aliases: Sequence[str] = ()
-) -> str:
+def _choose(value: str, known: Sequence[str], what: str, aliases: Sequence[str] = ()) -> str:
     """Return ``value`` (ignoring case) if known; else a usage error saying what was meant."""
     low = value.strip().lower()
     if low in known or low in aliases:
@@ -153,9 +151,7 @@ _INPUT_HELP = (
     "blt.  For - (standard input) it is told from the content where it can be."
 )
 _OUTPUT_HELP = f"Output: {', '.join(f.value for f in OutputFormat)}; e.g. -f json."
-_WIDTH = typer.Option(
-    min=40, max=10_000, help="Page width for the text table (40 or more)."
-)
+_WIDTH = typer.Option(min=40, max=10_000, help="Page width for the text table (40 or more).")
 
 
 _OPTION = typer.Option(
@@ -200,23 +196,17 @@ def _compare_options(
             except typer.BadParameter as e:
                 raise _fail(f"--option {item!r}: {e.message}") from None
             if method not in out:
-                raise _fail(
-                    f"--option {item!r}: {method} is not among the compared methods"
-                )
+                raise _fail(f"--option {item!r}: {method} is not among the compared methods")
             chosen = [method]
         else:
             declared = key.replace("-", "_").lower()
             chosen = [
                 name
                 for name in names
-                if any(
-                    o.name == declared for o in REGISTRY.get(name).describe_options()
-                )
+                if any(o.name == declared for o in REGISTRY.get(name).describe_options())
             ]
             if not chosen:
-                raise _fail(
-                    f"--option {item!r}: none of {', '.join(names)} takes {key!r}"
-                )
+                raise _fail(f"--option {item!r}: none of {', '.join(names)} takes {key!r}")
         for name in chosen:
             if key in out[name]:
                 raise _fail(f"--option {key} given twice for {name}")
@@ -345,9 +335,7 @@ def _stdin_message(message: str, shown: dict[Path, str]) -> str:
     return message
 
 
-def _html_report(
-    counted: Sequence[tuple[Path, str, Result]], input_format: str | None
-) -> str:
+def _html_report(counted: Sequence[tuple[Path, str, Result]], input_format: str | None) -> str:
     """Return the HTML result sheet: one page, a section per file, each with its SHA-256."""
     import hashlib
 
@@ -441,9 +429,7 @@ def count(
             autocompletion=lambda: REGISTRY.names(),
         ),
     ] = "scottish-stv",
-    seats: Annotated[
-        int | None, typer.Option(help="Seats to fill (default: the file's).")
-    ] = None,
+    seats: Annotated[int | None, typer.Option(help="Seats to fill (default: the file's).")] = None,
     output: Annotated[
         str,
         typer.Option(
@@ -466,9 +452,7 @@ def count(
     force: Annotated[
         bool, typer.Option("--force", help="Replace the --out file if it exists.")
     ] = False,
-    seed: Annotated[
-        int, typer.Option(help="Seed for any tie decided by lot (recorded).")
-    ] = 0,
+    seed: Annotated[int, typer.Option(help="Seed for any tie decided by lot (recorded).")] = 0,
     input_format: Annotated[
         str | None,
         typer.Option(
@@ -480,9 +464,7 @@ def count(
     width: Annotated[int | None, _WIDTH] = None,
     jobs: Annotated[
         int | None,
-        typer.Option(
-            min=1, help="Worker processes for many files (default: one per core)."
-        ),
+        typer.Option(min=1, help="Worker processes for many files (default: one per core)."),
     ] = None,
     keep_going: Annotated[
         bool,
@@ -516,9 +498,7 @@ def count(
     if out is not None:
         check_output(out, force=force)  # before the count, not after it
     if fmt is OutputFormat.PDF and out is None and sys.stdout.isatty():
-        raise _fail(
-            "a PDF is not for the terminal: give --out FILE.pdf or redirect the output"
-        )
+        raise _fail("a PDF is not for the terminal: give --out FILE.pdf or redirect the output")
     with _inputs(files, input_format) as (paths, shown):
         try:
             if keep_going:
@@ -597,9 +577,7 @@ def _render(
     terminal = to_terminal and console.is_terminal
     if fmt is OutputFormat.CSV:
         csv = render_results(results, "csv")
-        return (
-            printable(csv) if terminal else csv
-        )  # data, but no escape reaches a terminal
+        return printable(csv) if terminal else csv  # data, but no escape reaches a terminal
     if fmt is OutputFormat.HTML:
         return _html_report(counted, input_format)
     if fmt is OutputFormat.PDF:
@@ -620,10 +598,7 @@ def _render(
 
 
 def _rctab_summaries(
-    counted: Sequence[tuple[Path, str, Result]],
-    input_format: str | None,
-    *,
-    several: bool,
+    counted: Sequence[tuple[Path, str, Result]], input_format: str | None, *, several: bool
 ) -> str:
     """Return RCTab summary JSON: one document, or one a line for several files."""
     from .report.rctab_json import to_rctab_dict, to_rctab_json
@@ -634,9 +609,7 @@ def _rctab_summaries(
         withdrawn = [c.name for c in read(path, input_format).candidates if c.withdrawn]
         if not several:
             return to_rctab_json(r, withdrawn=withdrawn)
-        docs.append(
-            json.dumps(to_rctab_dict(r, withdrawn=withdrawn), ensure_ascii=False)
-        )
+        docs.append(json.dumps(to_rctab_dict(r, withdrawn=withdrawn), ensure_ascii=False))
     return "".join(d + "\n" for d in docs)
 
 
@@ -649,9 +622,7 @@ def _methods_option(value: str) -> list[str]:
 
 @app.command()
 def compare(
-    file: Annotated[
-        Path, typer.Argument(help="A ballot file; - reads standard input.")
-    ],
+    file: Annotated[Path, typer.Argument(help="A ballot file; - reads standard input.")],
     methods: Annotated[
         str,
         typer.Option(
@@ -659,9 +630,7 @@ def compare(
             f"{', '.join(REGISTRY.names())}; e.g. --methods av,meek,schulze."
         ),
     ] = "fptp,av,scottish-stv,ers97,meek,schulze",
-    seats: Annotated[
-        int | None, typer.Option(help="Seats to fill (default: the file's).")
-    ] = None,
+    seats: Annotated[int | None, typer.Option(help="Seats to fill (default: the file's).")] = None,
     output: Annotated[
         str,
         typer.Option(
@@ -672,9 +641,7 @@ def compare(
             autocompletion=lambda: ["text", "json", "html"],
         ),
     ] = "text",
-    seed: Annotated[
-        int, typer.Option(help="Seed for any tie decided by lot (recorded).")
-    ] = 0,
+    seed: Annotated[int, typer.Option(help="Seed for any tie decided by lot (recorded).")] = 0,
     input_format: Annotated[
         str | None,
         typer.Option(
@@ -701,15 +668,11 @@ def compare(
     with _inputs([file], input_format) as (paths, shown):
         try:
             election = read(paths[0], input_format)
-            comparison = run_compare(
-                election, names, seats=seats, seed=seed, options=options
-            )
+            comparison = run_compare(election, names, seats=seats, seed=seed, options=options)
         except TellersError as e:
             raise _fail(_stdin_message(str(e), shown)) from None
     if output == "json":
-        sys.stdout.write(
-            json.dumps(comparison.to_json_dict(), indent=2, ensure_ascii=False) + "\n"
-        )
+        sys.stdout.write(json.dumps(comparison.to_json_dict(), indent=2, ensure_ascii=False) + "\n")
         return
     if output == "html":
         from .report.html.compare import render_comparison_html
@@ -774,9 +737,7 @@ def _method_options_table(name: str) -> None:
         return
     console.print("\nOptions (--option KEY=VALUE):")
     for o in infos:
-        default = (
-            "from the other options" if o.default is None else str(o.default).lower()
-        )
+        default = "from the other options" if o.default is None else str(o.default).lower()
         head = Text(f"  {o.name}", style="bold")
         head.append(f"  {o.type}, default {default}")
         console.print(head, soft_wrap=True)
@@ -788,9 +749,7 @@ def _method_options_table(name: str) -> None:
         ):
             if text:
                 said = f"{label}: {text}" if label else text
-                console.print(
-                    textwrap.indent(textwrap.fill(said, width=width - 2), "      ")
-                )
+                console.print(textwrap.indent(textwrap.fill(said, width=width - 2), "      "))
 
 
 _DATASETS = ("scotland-2022", "droop", "ers97-2017", "condorcet", "rctab")
@@ -807,9 +766,7 @@ def verify(
     ],
     data: Annotated[
         Path,
-        typer.Option(
-            help="The shared data folder (holding scotland/, droop/, nsw-la/...)."
-        ),
+        typer.Option(help="The shared data folder (holding scotland/, droop/, nsw-la/...)."),
     ],
     out: Annotated[Path, typer.Option(help="Where to write the Markdown table.")],
     force: Annotated[
@@ -869,14 +826,8 @@ def _register_groups() -> None:
     from .rules.cli import nominations_app, rules_app
 
     app.command("rctab")(rctab_command)
-    app.add_typer(
-        rules_app, name="rules", help="Check and explain organisations' rulebooks."
-    )
-    app.add_typer(
-        nominations_app,
-        name="nominations",
-        help="Check nominations against a rulebook.",
-    )
+    app.add_typer(rules_app, name="rules", help="Check and explain organisations' rulebooks.")
+    app.add_typer(nominations_app, name="nominations", help="Check nominations against a rulebook.")
     # The service's commands import Django only when run.
     from .service.cli import register
 
@@ -898,10 +849,7 @@ def main_callback(
     version: Annotated[
         bool,
         typer.Option(
-            "--version",
-            callback=version_callback,
-            is_eager=True,
-            help="Show the version.",
+            "--version", callback=version_callback, is_eager=True, help="Show the version."
         ),
     ] = False,
 ) -> None:
