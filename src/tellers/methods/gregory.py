@@ -1,15 +1,16 @@
 """The Gregory family of STV counts: one loop, rules as hooks.
 
-Scottish STV, the Weighted Inclusive Gregory Method (WIGM and the PR Foundation's WIGM-PRF) and
-ERS97 all count the same way: papers sit in parcels on candidates' piles; a candidate over the
-quota passes a surplus on at a reduced value; when no surplus is left, the lowest candidate is
-excluded and their papers move on at the value they carry.  They differ in the quota, in which
-papers carry a surplus and at what value, in the arithmetic, in how ties are broken and in when
-the count may stop early.  :class:`GregoryCount` runs the loop; a rule subclasses it and
-overrides hooks.  The defaults are Scottish STV's, the Scottish Local Government Elections Order
-2007 (SSI 2007/42), Schedule 1, rules 45-52 (``scottish.py`` names the source): each default
-quotes the clause it implements at the line that implements it, in brackets (``[48(3)]``),
-beside the clauses of the other rules that keep it (``[WIGM-PRF B.3]``, ``[ERS97 4.3]``).
+Scottish STV, the Weighted Inclusive Gregory Method (WIGM, the PR Foundation's WIGM-PRF, CfER,
+Minneapolis) and ERS97 all count the same way: papers sit in parcels on candidates' piles; a
+candidate over the quota passes a surplus on at a reduced value; when no surplus is left, the
+lowest candidate is excluded and their papers move on at the value they carry.  They differ in
+the quota, in which papers carry a surplus and at what value, in the arithmetic, in how ties are
+broken and in when the count may stop early.  :class:`GregoryCount` runs the loop; a rule
+subclasses it and overrides hooks.  The defaults are Scottish STV's, the Scottish Local
+Government Elections Order 2007 (SSI 2007/42), Schedule 1, rules 45-52 (``scottish.py`` names
+the source): each default quotes the clause it implements at the line that implements it, in
+brackets (``[48(3)]``), beside the clauses of the other rules that keep it (``[WIGM-PRF B.3]``,
+``[ERS97 4.3]``).
 
 Where the papers lie is a :class:`PaperStore`: parcels in lists (:class:`ParcelStore`, what every
 hook may read), or rows of numpy arrays (``_fast.GregoryArrays``) for a rule whose hooks read
@@ -49,14 +50,19 @@ Invariants every hook keeps:
   S minus what moved.  A paper's new value never exceeds its old one (the array store's
   int64 bound rests on every value being one or less).
 - *Candidates.*  Each candidate is in exactly one of ``continuing``, ``elected``, ``excluded``
-  (or withdrawn); only ``elect_reached``, ``deem_elected`` (through ``finish``) and ``exclude``
-  move them; ``pending`` is part of ``elected``.  A hook that only chooses changes no state.
+  (or withdrawn); only ``elect_reached``, ``deem_elected`` (through ``finish``), ``exclude``
+  and a rule's extension of ``transfer_surplus`` move them; ``pending`` is part of
+  ``elected``.  A hook that only chooses changes no state.
 - *Repeatable.*  A choice depends only on the state and the count's ``lot`` (seeded).
 - *Papers.*  A hook reads :class:`Parcel` fields, or returns part of a pile, only if its class
   sets ``reads_parcels = True`` (the papers are then always parcels); otherwise it treats a
   batch as opaque and asks ``self.papers`` about it.
 
-The hooks, in the order the loop first calls them (default: Scottish STV's):
+The hooks, in the order the loop first calls them (default: Scottish STV's).  The rules on the
+loop: Scottish STV (``scottish.py``, the defaults), WIGM and WIGM-PRF (``wigm.py``; WIGM-PRF
+with the option ``defeat_batch=safe`` adds B.2), CfER (``cfer.py``, draft Elections Code
+10059), Minneapolis (``mpls.py``, Code 167.70) and ERS97 (``ers97.py``); CfER and Minneapolis
+subclass WIGM and inherit what it overrides.
 
 ``make_store()``
     Once, from ``__init__``.  Returns the :class:`PaperStore`.  Default: array rows for fixed
@@ -65,39 +71,51 @@ The hooks, in the order the loop first calls them (default: Scottish STV's):
 ``quota(valid)``
     Once, after the first preferences are placed; ``valid`` is the number of valid papers.
     Returns the quota as a Value.  Default [46].  Overridden by WIGM (valid / (seats + 1) plus
-    one unit of the arithmetic, none in rational), WIGM-PRF [A.1], ERS97 [5.1.6] (which also
-    lowers ``quota_value`` itself [5.4.8]).
+    one unit of the arithmetic, none in rational), WIGM-PRF [A.1], CfER [10059(a)(2)],
+    Minneapolis [167.20 Threshold], ERS97 [5.1.6] (which also lowers ``quota_value`` itself
+    [5.4.8]).
 ``has_quota(total)``
     From the default ``elect_reached``, for each continuing candidate.  Returns whether the
     total elects.  Default [47(1)]: at or over.  Overridden by WIGM (over, in exact
-    arithmetic), WIGM-PRF [B.1].  ERS97 does not call it.
+    arithmetic), WIGM-PRF [B.1], CfER [10059(d)], Minneapolis [167.70(c)(1)a] (all but WIGM:
+    at or over).  ERS97 does not call it.
 ``elect_reached(action)``
     From ``record`` at the close of every stage, after ``history`` has the stage's totals;
     ``action`` is what the stage did.  Moves those elected from ``continuing`` to ``elected``,
     appends to ``pending`` those over the quota, and returns their decisions.  Default
-    [47(1), 48(1)], kept by WIGM-PRF [B.1].  Overridden by ERS97 [5.1.7, 5.4.8, 5.6.2].
+    [47(1), 48(1)], kept by WIGM-PRF [B.1] and CfER [10059(d)].  Overridden by ERS97 [5.1.7,
+    5.4.8, 5.6.2], Minneapolis [167.70(c)(1)a] (elects here only when those reaching the
+    threshold fill the seats; otherwise one at a time in ``transfer_surplus`` [d]).
 ``deem_remaining()``
     At the top of each pass of the loop.  Returns whether the loop ends because the continuing
     candidates can fill the vacancies left (``finish`` then elects them); no transfer follows.
-    Default [52], kept by WIGM, WIGM-PRF [D.3] and ERS97 [4.3].  Overridden by none.
+    Default [52], kept by WIGM, WIGM-PRF [D.3], CfER [10059(i)(1)] and ERS97 [4.3].
+    Overridden by Minneapolis [167.70(c)(1)f] (not while a continuing candidate is at the
+    threshold: that surplus moves first).
 ``choose_surplus()``
     Each pass the loop does not end.  Returns a pending candidate whose surplus moves now,
     with any tie-break, or None to exclude instead; leaves ``pending`` alone.  Default [49]:
-    the largest surplus, ties by ``break_tie``; kept by WIGM-PRF [B.3].  Overridden by ERS97
-    [5.2.2, 5.2.3] (deferral).
+    the largest surplus, ties by ``break_tie``; kept by WIGM and WIGM-PRF [B.3].  Overridden
+    by WIGM-PRF with ``defeat_batch`` [B.2] (sure losers first), CfER [10059(f), (g)] (a
+    defeat set first; then every surplus, as one round), Minneapolis [167.70(c)(1)c, d]
+    (certain losers first; then the largest surplus of a continuing candidate), ERS97 [5.2.2,
+    5.2.3] (deferral).
 ``surplus_parcels(c)``
     From ``transfer_surplus``.  Returns the papers (got from ``papers.pile(c)``) that carry
-    ``c``'s surplus.  Default [48(1)]: all of them; kept by WIGM-PRF [B.3].  Overridden by ERS97
-    [5.3.1, 5.3.2] (the last batch received).
+    ``c``'s surplus.  Default [48(1)]: all of them; kept by WIGM-PRF [B.3], CfER
+    [10059(g)(1)] and Minneapolis.  Overridden by ERS97 [5.3.1, 5.3.2] (the last batch
+    received).
 ``surplus_values(c, surplus, total, parcels)``
     From ``transfer_surplus``; ``surplus`` = ``total`` - quota > 0.  Returns a map from every
     paper value present in ``parcels`` to the value it carries on.  Default [48(3)-(4)]: each
-    through ``transfer_value``.  Overridden by ERS97 [5.3.7] (the surplus shared among the
-    transferable papers, or their present value).
+    through ``transfer_value``; kept by all but ERS97.  Overridden by ERS97 [5.3.7] (the
+    surplus shared among the transferable papers, or their present value).
 ``transfer_value(surplus, value, total)``
     From the default ``surplus_values``, once per paper value present.  Returns the new value.
     Default [48(3)]: surplus x value / total, one truncation.  Overridden by WIGM and WIGM-PRF
-    [B.3, D.4] (the product and the quotient each truncated).
+    [B.3, D.4] (the product and the quotient each truncated), CfER [10059(g)(2)] (one
+    truncation, as the default), Minneapolis [167.20 Surplus fraction, Transfer value] (the
+    fraction truncated, then its product with the value).
 ``surplus_remainder(surplus, moved, nontransferable)``
     From ``transfer_surplus`` once the papers have moved.  Returns (non-transferable, loss),
     summing to ``surplus`` - ``moved``.  Default [48(1)(b)]: the papers with no next
@@ -106,12 +124,16 @@ The hooks, in the order the loop first calls them (default: Scottish STV's):
 ``choose_exclusion()``
     When ``choose_surplus`` returns None.  Returns the continuing candidates (at least one) to
     exclude together, with any tie-break.  Default [50(1), 51]: the lowest, ties by
-    ``break_tie``; kept by WIGM-PRF [B.4].  Overridden by ERS97 [5.2.5] (several together).
+    ``break_tie``; kept by WIGM and WIGM-PRF [B.4].  Overridden by WIGM-PRF with
+    ``defeat_batch`` [B.2], CfER [10059(f), (h), (k)], Minneapolis [167.70(c)(1)c, e] (each a
+    batch found by ``choose_surplus``, else the default), ERS97 [5.2.5] (several together).
 ``break_tie(tied, lowest=, purpose=)``
     From the default ``choose_surplus`` and ``choose_exclusion``.  Returns the chosen and its
     :class:`~tellers.model.TieBreak` (None when only one was tied).  Default [49(2)-(3),
     51(2)]: the most recent stage at which they were unequal, then lot.  Overridden by WIGM and
-    WIGM-PRF [D.1] (a predetermined order), ERS97 [5.2.3, 5.2.5] (the earliest such stage).
+    WIGM-PRF [D.1] (a predetermined order: the file's, else drawn from the seed, or listed),
+    inherited by CfER [10059(h)(2)] and Minneapolis [167.70(c)(1)d, e]; ERS97 [5.2.3, 5.2.5]
+    (the earliest such stage).
 ``exclusion_batches(parcels)``
     From ``exclude``, with every paper the excluded held.  Returns batches (at least one, an
     empty one if there were no papers) that together hold exactly those papers; each is
@@ -123,13 +145,19 @@ The hooks, in the order the loop first calls them (default: Scottish STV's):
     Overridden by ERS97 [5.5.2, 4.3].
 ``finish()``
     Once, after the loop.  Default [52(1)]: any continuing candidates are deemed elected if
-    vacancies remain.  Overridden by none.
+    vacancies remain.  Overridden by Minneapolis [167.70(c)(1)f] (in a round of its own unless
+    the final defeat's round).
 
-ERS97 also extends the loop's own ``exclude`` [5.5.1] (a proposed exclusion that leaves as many
-continuing candidates as places moves no papers), calling the loop's for every other case.
-The class attributes ``method``, ``quota_reason``, ``exclusion_reason``, ``deemed_reason`` and
-``reads_parcels`` are part of the contract too: the reasons are written into the decisions,
-with the rule's clause.  A new rule on this loop adds itself to the "overridden by" lines above.
+Two loop steps are extended (or, by CfER's ``transfer_surplus``, replaced) by some rules,
+which keep every invariant above.  ``exclude``: ERS97 [5.5.1] (a proposed exclusion that leaves as
+many continuing candidates as places moves no papers), WIGM-PRF with ``defeat_batch`` [B.2,
+D.3], CfER [10059(i)] and Minneapolis [167.70(c)(1)e] (a defeat that completes the count
+transfers nothing: ``WigmCount.defeat_in_place``).  ``transfer_surplus``: CfER [10059(g)]
+(every surplus in one round) and Minneapolis [167.70(c)(1)d] (elects the candidate, then moves
+the surplus).  The class attributes ``method``, ``quota_reason``, ``exclusion_reason``,
+``deemed_reason`` and ``reads_parcels`` are part of the contract too: the reasons are written
+into the decisions, with the rule's clause.  A new rule on this loop adds itself to the lines
+above and to ``tests/methods/test_gregory.py``, which holds every rule to the invariants.
 """
 
 from __future__ import annotations
