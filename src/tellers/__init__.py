@@ -6,6 +6,10 @@ The engine is importable without the service::
     election = tellers.read("ward.blt")
     result = tellers.count(election, "scottish-stv")
     print(tellers.render_text(result))
+
+A method's options (``tellers methods METHOD`` lists them) go by name::
+
+    tellers.count(election, "meek", options={"arithmetic": "rational", "ties": "listed"})
 """
 
 from __future__ import annotations
