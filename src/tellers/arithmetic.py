@@ -63,12 +63,12 @@ class Rounding(enum.StrEnum):
     """Direction of rounding for a fixed-point product or quotient.
 
     The rule texts name two: "any remainder being ignored" (SSI 2007/42 r.48(3), the transfer
-    value "calculated to five decimal places") drops the digits past the last place, and "to 9
-    decimal places, rounded up" (the PRF's Meek rules, B.2.a and B.2.f) raises a value with any
-    digit past the last place by one unit.  Every value those rules round is positive, where
-    dropping digits is also the floor; for a negative value the words are taken as they read,
-    dropping digits (towards zero) and raising the magnitude (away from zero), so that the
-    rounding of ``-x`` is minus the rounding of ``x``.
+    value's "calculation being made to five decimal places") drops the digits past the last
+    place, and "to 9 decimal places, rounded up" (the PRF's Meek rules, B.2.a and B.2.f) raises
+    a value with any digit past the last place by one unit.  Every value those rules round is
+    positive, where dropping digits is also the floor; for a negative value the words are taken
+    as they read, dropping digits (towards zero) and raising the magnitude (away from zero), so
+    that the rounding of ``-x`` is minus the rounding of ``x``.
     """
 
     DOWN = "down"  # towards zero: the statutes' "any remainder being ignored"

@@ -59,7 +59,8 @@ def test_text_options_are_typed_and_build_droop_arithmetics() -> None:
             "scottish-stv",
             {"precision": "6"},
             "method 'scottish-stv', option 'precision': the rule fixes it at 5, not 6: "
-            '[48(3)] "calculated to five decimal places (any remainder being ignored)"',
+            '[48(3)] "the calculation being made to five decimal places (any remainder being '
+            'ignored)"',
         ),
         (
             "meek-prf",

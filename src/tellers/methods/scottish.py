@@ -13,9 +13,10 @@ in brackets below are those of the 2007 Order.
 48. (1) Where a candidate's votes exceed the quota and vacancies remain, sort ALL the papers
     received by that candidate by next available preference; papers with none are
     non-transferable.  (3) Each transferred paper carries the transfer value
-    (surplus x value of the paper when received) / (candidate's total votes), "calculated to
-    five decimal places (any remainder being ignored)".  (4) A first-preference paper's value
-    is one; any other paper's is its transfer value when received.
+    (surplus x value of the paper when received) / (candidate's total votes), "the
+    calculation being made to five decimal places (any remainder being ignored)".  (4) A
+    first-preference paper's value is one; any other paper's is its transfer value when
+    received.
 49. (1) With two or more surpluses, the highest is transferred first.  (2) Equal surpluses:
     first the candidate with more votes at the most recent preceding stage at which they were
     unequal; (3) equal at every stage: by lot.
@@ -31,8 +32,9 @@ Readings (confirmed against the 2022 official sheets, see docs/verification/scot
 each surplus or exclusion is one stage; values are integers scaled by 10**5, so totals are exact
 sums of truncated per-paper values; the fraction lost to truncation is recorded separately from
 non-transferable papers; a candidate exactly at the quota has no surplus and no stage
-(48(1): "exceeds the quota").  The count is the Gregory loop of ``gregory.py``; this module
-only names the rule's choices.
+(48(1): "exceeds the quota").  The count is the Gregory loop of ``gregory.py``, whose default
+hooks are this rule and quote its clauses, exactly, at the lines that implement them (the
+summary above is a paraphrase); this module only names the rule's choices.
 """
 
 from __future__ import annotations
@@ -80,13 +82,15 @@ class ScottishOptions(DecimalOptions):
         "fixed point, remainders ignored",
         source=_SSI + " r.48(3)",
         choices=("fixed",),
-        fixed='[48(3)] "calculated to five decimal places (any remainder being ignored)"',
+        fixed='[48(3)] "the calculation being made to five decimal places (any remainder '
+        'being ignored)"',
     )
     precision: int | None = option(
         PLACES,
         "five decimal places",
         source=_SSI + " r.48(3)",
-        fixed='[48(3)] "calculated to five decimal places (any remainder being ignored)"',
+        fixed='[48(3)] "the calculation being made to five decimal places (any remainder '
+        'being ignored)"',
     )
     ties: str = option(
         "lot",
