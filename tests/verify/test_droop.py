@@ -39,6 +39,7 @@ def test_every_offered_reference_matches_or_is_explained(
         ("cfer", "cfer", 15),
         ("cfer-batch", "cfer", 9),
         ("wigm-prf-batch", "wigm-prf", 9),
+        ("qpq", "qpq", 14),
     ):
         assert f"| {rule} | {method} | {n} | {n} | 0 | 0 |" in report
     # The rules tellers does not offer are listed with their reasons, never skipped.

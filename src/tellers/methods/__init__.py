@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..model import Election, Result
-from . import av, cfer, condorcet, ers97, fptp, meek, mpls, rctab, scottish, wigm
+from . import av, cfer, condorcet, ers97, fptp, meek, mpls, qpq, rctab, scottish, wigm
 from .base import MethodInfo, Registry
 from .options import Options
 
@@ -56,6 +56,15 @@ REGISTRY.add(
         cfer.count,
         aliases=("cfer-stv",),
         options=cfer.CferOptions,
+    )
+)
+REGISTRY.add(
+    MethodInfo(
+        "qpq",
+        "Woodall's Quota Preferential by Quotient (guarded fixed point as Droop counts it)",
+        qpq.count,
+        aliases=("quota-preferential-by-quotient",),
+        options=qpq.QpqOptions,
     )
 )
 REGISTRY.add(

@@ -30,14 +30,18 @@ How Droop's rounds line up with ours:
 - Minneapolis STV (``mpls``) has no round 0: Droop round k is our stage k, its figures the
   round's closing count, and its elections are the round's own (the surplus's candidate is
   elected in the round that transfers it).
+- QPQ (``qpq``): Droop round k (k >= 1) is our stage k; compared are the quotients of the
+  candidates hopeful at the round's decision, the candidate it elects (provisionally, as an
+  exclusion restarts the count: our stage's subject) or excludes, the candidates elected at
+  the end, and every tie.
 - Values are compared at the places Droop prints (18 for guarded, 12 for rational, all places
   for fixed point), ours rounded half up as Droop rounds for display.
 - Ties: Droop breaks every tie by a predetermined order (the listing order unless the file has
   a ``[tie ...]`` line), or, for Scottish STV, by earlier stages and then that order as its lot.
-  Every rule but Scottish STV is counted with the option ``ties=listed``, which breaks ties by
-  that same order; Scottish STV keeps its own policy (``ties=lot``: earlier stages, then a lot
-  drawn from the seed), and the first seed whose lots fall as Droop's did is used, and the table
-  says so.
+  Every rule but Scottish STV and QPQ is counted with the option ``ties=listed``, which breaks
+  ties by that same order; Scottish STV keeps its own policy (``ties=lot``: earlier stages, then
+  a lot drawn from the seed), as does QPQ (whose ties Droop records as lots), and the first seed
+  whose lots fall as Droop's did is used, and the table says so.
 - Each count goes through the registry with Droop's recorded options by Droop's names, as
   ``tellers count FILE.blt --method M --option KEY=VALUE ...`` passes them.
 
@@ -58,7 +62,7 @@ from typing import Any
 from ..errors import ConfigurationError, TellersError, VerificationError
 from ..methods.base import MethodInfo
 from ..methods.options import listed_order
-from ..model import Election, Result, TieMethod
+from ..model import Action, Election, Result, TieMethod
 
 __all__ = [
     "EXPLAINED_DIFFERENCES",
@@ -94,6 +98,7 @@ OFFERED: dict[str, str] = {
     "cfer": "cfer",
     "cfer-batch": "cfer",
     "wigm-prf-batch": "wigm-prf",
+    "qpq": "qpq",
 }
 
 #: Options a Droop rule implies by its name rather than records among its options.
@@ -103,23 +108,21 @@ RULE_OPTIONS: dict[str, dict[str, str]] = {
 }
 
 #: Droop rules tellers does not count, and why.
-NOT_OFFERED_RULES: dict[str, str] = {
-    "qpq": "Woodall's Quota Preferential by Quotient: not a tellers method",
-}
+NOT_OFFERED_RULES: dict[str, str] = {}
 
 #: References whose difference from ours is understood: the first difference the check
 #: reports, and why.  The check fails if the difference ever changes.
 EXPLAINED_DIFFERENCES: dict[str, tuple[str, str]] = {}
 
-#: How many seeds to try for lots to fall as Droop's did (Scottish STV only).
+#: How many seeds to try for lots to fall as Droop's did (Scottish STV and QPQ).
 SEEDS = 1000
 
 # Sums and roundings of printed values are exact (guarded values exceed 28 digits).
 _EXACT = Context(prec=1000)
 
 _TIE = re.compile(r"Break tie(?: by (lot|prior stage))? \((.*)\): \[(.*)\] -> (.*)")
-_DEFEAT_PURPOSES = ("defeat", "defeat low candidate")
-_SURPLUS_PURPOSES = ("surplus", "largest surplus")
+_DEFEAT_PURPOSES = ("defeat", "defeat low candidate", "smallest quotient")
+_SURPLUS_PURPOSES = ("surplus", "largest surplus", "largest quotient")
 
 
 @dataclass
@@ -232,16 +235,31 @@ def load_reference(droop: Path, rel: Path) -> Reference:
             prev = codes
             continue
         rnd = rounds.setdefault(int(act["round"]), RefRound(int(act["round"])))
+        # QPQ names the one candidate it elects or defeats: after a restart, one elected before
+        # it may be elected again, with no change of state to show it.
+        named = (
+            {index[msg.split(": ", 1)[1]]}
+            if family == "qpq" and tag in ("elect", "defeat")
+            else set()
+        )
         if states and _figures_from(family, tag, rnd):
             rnd.votes = {int(c) - 1: Decimal(s["vote"]) for c, s in states.items() if "vote" in s}
+            if family == "qpq":
+                # QPQ's figures are the quotients of the candidates hopeful at the decision.
+                rnd.votes = {
+                    int(c) - 1: Decimal(s["quotient"])
+                    for c, s in states.items()
+                    if s["code"] == "H" or prev.get(int(c) - 1) == "H" or int(c) - 1 in named
+                }
             key = "residual" if family == "meek" else "nt_votes"
             rnd.residual = Decimal(str(act.get(key, 0)))
             rnd.has_figures = True
         if tag == "elect":
             who = {c for c, k in codes.items() if k in "Ee" and prev.get(c, "") not in "Ee"}
+            who |= named
             if "remaining" in msg:
                 rnd.elected_remaining |= who
-            elif family != "meek" and rule != "mpls" and rnd.number and not rnd.transferred:
+            elif family == "wigm" and rule != "mpls" and rnd.number and not rnd.transferred:
                 # Droop's WIGM elects at the start of a round, on the previous round's figures.
                 rnd.elected_before |= who
             else:
@@ -288,6 +306,9 @@ def _figures_from(family: str, tag: str, rnd: RefRound) -> bool:
     if family == "meek":
         # The end of the round's iteration: its first record after the round began.
         return not rnd.has_figures and tag in ("begin", "iterate", "elect", "tie", "defeat")
+    if family == "qpq":
+        # The quotients the round's election or exclusion was decided on.
+        return not rnd.has_figures and rnd.number > 0 and tag in ("elect", "tie", "defeat")
     # Gregory: the state after the round's transfer (round 0: first preferences); Minneapolis
     # STV has no round 0 and closes each round with a count (round 1: first preferences).
     return tag in ("begin", "transfer", "count")
@@ -410,8 +431,48 @@ def _acts(rnd: RefRound) -> bool:
     )
 
 
+def _compare_qpq(ref: Reference, ours: Result) -> tuple[list[str], str]:
+    """Compare a QPQ count: Droop round k (k >= 1) is our stage k.
+
+    Each round's quotients of the candidates hopeful at its decision, the candidate it elected
+    (provisionally: an exclusion restarts the count) or excluded (our stage's subject), the
+    candidates elected at the end, and every tie.
+    """
+    rounds = [r for r in ref.rounds if r.number > 0]
+    diffs: list[str] = []
+    if len(rounds) != len(ours.rounds):
+        diffs.append(f"rounds: Droop {len(rounds)}, ours {len(ours.rounds)}")
+    final: set[int] = set()
+    for k, rnd in enumerate(rounds):
+        if k and rounds[k - 1].defeated:
+            final = set()  # the count started again: elections before it were provisional
+        final |= rnd.elected | rnd.elected_before | rnd.elected_remaining
+        if k >= len(ours.rounds):
+            continue
+        r = ours.rounds[k]
+        where = f"round {r.number} (Droop round {rnd.number})"
+        for c, theirs in sorted(rnd.votes.items()):
+            mine = _at(r.tallies[c], theirs)
+            if mine != theirs:
+                diffs.append(f"{where}, {ref.names[c]}: Droop quotient {theirs}, ours {mine}")
+        excluding = r.action is Action.EXCLUSION
+        for label, theirs_set, mine_set in (
+            ("elected", rnd.elected | rnd.elected_before, set() if excluding else set(r.subjects)),
+            ("excluded", rnd.defeated, set(r.subjects) if excluding else set()),
+        ):
+            if theirs_set != mine_set:
+                theirs_names, mine_names = _names(ref, theirs_set), _names(ref, mine_set)
+                diffs.append(f"{where}: {label} Droop {theirs_names}, ours {mine_names}")
+    if set(ours.elected) != final:
+        diffs.append(f"elected: Droop {_names(ref, final)}, ours {_names(ref, set(ours.elected))}")
+    diffs += _compare_ties(ref, ours, [t for r in rounds for t in r.ties])
+    return diffs, f"{len(rounds)} / {len(ours.rounds)}"
+
+
 def compare(ref: Reference, ours: Result) -> tuple[list[str], str]:
     """Compare our result with Droop's record; return the differences and the round counts."""
+    if ref.family == "qpq":
+        return _compare_qpq(ref, ours)
     rounds = ref.rounds
     if ref.family == "meek":
         kept = list(enumerate(rounds))
@@ -479,11 +540,12 @@ def _options(ref: Reference, info: MethodInfo) -> tuple[dict[str, Any], str]:
     Droop's own options are passed by name, as a user would on the command line; a method that
     does not take one, or refuses its value (an arithmetic its rule fixes), is not offered at
     that setting, and the method's own refusal says why.  Ties: Droop breaks them by its
-    predetermined order (``ties=listed``); for Scottish STV, whose last resort is lot, the
-    rule's own policy is kept and a seed sought under which the lots fall as Droop's did.
+    predetermined order (``ties=listed``); for Scottish STV, whose last resort is lot, and QPQ,
+    whose ties Droop records as lots, the rule's own policy is kept and a seed sought under
+    which the lots fall as Droop's did.
     """
     given = {k: v for k, v in ref.options.items() if k in DROOP_OPTIONS or k in DROOP_RULE_OPTIONS}
-    given["ties"] = "lot" if ref.rule == "scotland" else "listed"
+    given["ties"] = "lot" if ref.rule in ("scotland", "qpq") else "listed"
     given.update(RULE_OPTIONS.get(ref.rule, {}))
     try:
         info.parse_options(given)
@@ -637,14 +699,18 @@ Droop round that only finds the seats filled by elections on the round before's 
 [CfER 10059(e)] is dropped, and a last round that transfers nothing (CfER 10059(i)(1),
 Minneapolis 167.70(c)(1)e) has no figures to compare.  Minneapolis: Droop round k is our stage
 k (it has no round 0); its figures are the round's closing count.  Droop's `cfer-batch` and
-`wigm-prf-batch` are tellers' `cfer` and `wigm-prf` with `defeat_batch=safe`.
+`wigm-prf-batch` are tellers' `cfer` and `wigm-prf` with `defeat_batch=safe`.  QPQ: Droop
+round k (k >= 1) is our stage k; compared are the quotients of the candidates hopeful at the
+round's decision, the candidate it elects (provisionally: an exclusion restarts the count) or
+excludes, the candidates elected at the end, and every tie.
 
 Ties.  Droop breaks every tie by a predetermined order: the candidates' listing order unless the
-file gives a `[tie ...]` line.  Every rule but Scottish STV is counted here with the option
-`ties=listed`, which breaks ties by that same order.  Scottish STV is counted with its own policy
-(`ties=lot`): the most recent stage at which the tied candidates differed, then lot from the
-count's seed; where Droop used its order as the lot, the check uses the first seed under which
-our lots fall the same way, and says so.
+file gives a `[tie ...]` line.  Every rule but Scottish STV and QPQ is counted here with the
+option `ties=listed`, which breaks ties by that same order.  Scottish STV is counted with its own
+policy (`ties=lot`): the most recent stage at which the tied candidates differed, then lot from
+the count's seed; QPQ, whose ties Droop records as broken by lot, with `ties=lot` (lot from the
+seed).  Where Droop used its order as the lot, the check uses the first seed under which our
+lots fall the same way, and says so.
 
 Options.  Each count is given Droop's recorded options by Droop's names (`arithmetic`,
 `precision`, `guard`, `display`, `omega`, `defeat_batch`) as `tellers count FILE.blt --method M
