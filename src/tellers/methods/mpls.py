@@ -21,8 +21,10 @@ definitions this count rests on:
 Where the ordinance leaves a reading open, this count reads it as Droop does, so that the two
 programs can be checked against each other (docs/verification/droop.md):
 
-- "Lot" (167.70(c)(1)d, e) needs the chief election official; the count takes the election's
-  predetermined tie-breaking order instead (a BLT ``[tie ...]`` line, else the listing order).
+- "Lot" (167.70(c)(1)d, e, f) is drawn by the chief election official; the count draws it from
+  its seed as a random order fixed before the count (``ties=lot``, the default; a BLT ``[tie]``
+  line is that order where the file gives one), or takes the listing order (``ties=listed``, as
+  Droop does; not the ordinance's).
 - A batch of certain losers is transferred even when it leaves as many continuing candidates as
   seats; only the single lowest candidate's votes stay put in the final round [167.70(c)(1)e].
 - When as many candidates continue as seats are left, a candidate at the threshold is still
