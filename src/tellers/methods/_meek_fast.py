@@ -24,7 +24,6 @@ falls back to walking every ballot, which is always correct.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -33,9 +32,7 @@ from .._arrays import StrictArrays, arrays_of, group_sum, strict_arrays
 from ..arithmetic import Arithmetic, Value
 from ..model import Election
 from ._fast import _Piles, supports
-
-if TYPE_CHECKING:
-    from .meek import KeepRule
+from ._meek_keep import KeepRule
 
 __all__ = ["MeekArrays"]
 

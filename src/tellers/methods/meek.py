@@ -83,7 +83,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Context, Decimal
 from functools import cached_property
-from typing import Protocol
 
 from .._types import CandidateIndex, Rank
 from ..arithmetic import (
@@ -97,6 +96,7 @@ from ..arithmetic import (
 from ..errors import ConfigurationError
 from ..model import Action, Decision, Election, Outcome, Result, Round, TieBreak, TieMethod
 from ._meek_fast import MeekArrays
+from ._meek_keep import KeepRule
 from ._ties import Lot, break_by_order
 from .base import resolve_seats
 from .options import DEFEAT_BATCH, TIES, ArithmeticOptions, DecimalOptions, listed_order, option
@@ -124,17 +124,6 @@ UP = Rounding.UP
 # Differences of shown values are taken exactly: guarded values carry 27 places, more digits
 # than Decimal's default 28-digit context keeps.
 _EXACT = Context(prec=1000)
-
-
-class KeepRule(Protocol):
-    """How a candidate with keep factor ``kf`` takes from a ballot's remaining ``weight``.
-
-    Returns what the candidate keeps and the weight that passes on.
-    """
-
-    def __call__(self, a: Arithmetic, kf: Value, weight: Value) -> tuple[Value, Value]:
-        """Return (kept, passed on)."""
-        ...
 
 
 def meek_keep(a: Arithmetic, kf: Value, weight: Value) -> tuple[Value, Value]:
