@@ -22,7 +22,7 @@ the file's ``[tie]`` order, else the listing order (``ties=listed``, Droop's way
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from .._types import CandidateIndex, Preferences
 from ..arithmetic import Arithmetic, GuardedArithmetic, Rounding, Value
@@ -132,7 +132,7 @@ class QpqCount:
                 # No stage was needed; the first preferences' quotients are the one stage.
                 self.restart()
                 quotient, quota = self.quotients()
-                note = f"First preferences; quota {self.arith.decimal(quota)}"
+                note = f"First preferences; quota {self.shown(quota)}"
                 self.record(quotient, note, None, Action.FIRST, None, None)
             last = self.rounds[-1]
             deemed = tuple(
@@ -186,7 +186,7 @@ class QpqCount:
         a = self.arith
         quotient, quota = self.quotients()
         top = max(quotient.values())
-        note_quota = f"quota {a.decimal(quota)}"
+        note_quota = f"quota {self.shown(quota)}"
         # 2.5a: "If c is the candidate with the highest quotient, and that quotient is greater
         # than the quota, then c is declared elected."
         if a.compare(top, quota) > 0:
@@ -221,9 +221,18 @@ class QpqCount:
             reason += f"; tie decided by {tie.method}"
         decision = Decision(c, Outcome.EXCLUDED, reason, tie)
         name = self.election.candidates[c].name
-        note = f"Exclusion of {name}; {note_quota}; the count starts again without them"
+        note = f"Exclusion of {name}; {note_quota}"
+        if not self.complete():
+            note += "; the count starts again without them"
         self.record(quotient, note, decision, Action.EXCLUSION, c, None)
         return True
+
+    def shown(self, v: Value) -> Decimal:
+        """Return a value for a note: guarded values without their guard digits, rounded."""
+        d = self.arith.decimal(v)
+        if isinstance(self.arith, GuardedArithmetic):
+            return d.quantize(Decimal(1).scaleb(-self.arith.precision), rounding=ROUND_HALF_UP)
+        return d
 
     def cancel_provisional(self) -> None:
         """Keep the elections of the pass now ended only as provisional (in their notes)."""
