@@ -702,3 +702,87 @@ def test_case_is_ignored_in_every_command_s_choices(tmp_path: Path) -> None:
     config = _rctab_config(tmp_path)
     r = runner.invoke(app, ["rctab", str(config), "--convert", "CDF", "--out", str(tmp_path / "c")])
     assert r.exit_code == 0, r.output
+
+
+# --- a reader that goes away (``tellers count ward.blt | head -1``) ----------------------
+
+
+def _many(path: Path, n: int = 150) -> Path:
+    """Write a BLT election whose AV count in JSON is over a megabyte (n rounds of n names),
+    far more than a pipe holds, so the writer is still writing when the reader goes."""
+    ballots = "".join(f"{i + 1} {i + 1} 0\n" for i in range(n))
+    names = "".join(f'"Candidate {i}"\n' for i in range(n))
+    path.write_text(f'{n} 1\n{ballots}0\n{names}"Many"\n', encoding="utf-8")
+    return path
+
+
+def _quiet_end(run: subprocess.Popen[bytes], stderr: bytes) -> None:
+    assert run.returncode == 0, stderr
+    assert b"Traceback" not in stderr
+    assert b"Exception ignored" not in stderr
+    assert stderr == b""
+
+
+def test_head_of_a_long_output_ends_quietly(tmp_path: Path) -> None:
+    """``tellers count X | head -1`` exited 1 (typer's code for a broken pipe); it is a reader
+    who had enough, not a failure: exit 0, nothing on stderr."""
+    ward = _many(tmp_path / "many.blt")
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "tellers", "count", str(ward), "-m", "av", "-f", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert writer.stdout is not None and writer.stderr is not None
+    head = subprocess.run(
+        ["head", "-1"], stdin=writer.stdout, capture_output=True, timeout=60, check=True
+    )
+    writer.stdout.close()  # head holds the only reader now; when it exits, the pipe breaks
+    stderr = writer.stderr.read()
+    writer.wait(timeout=60)
+    assert head.stdout == b"{\n"
+    _quiet_end(writer, stderr)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["--version"],
+        ["count", "--help"],
+        ["methods"],
+        ["count", EXAMPLE, "-f", "text"],
+        ["count", EXAMPLE, "-f", "csv"],
+        ["compare", EXAMPLE, "--methods", "av,meek"],
+        ["rules", "list"],
+    ],
+    ids=lambda a: "-".join(a).replace(EXAMPLE, "example"),
+)
+def test_every_command_stops_quietly_when_nobody_reads(args: list[str]) -> None:
+    """The reader gone before the first byte: rich's consoles exited 1 (help, ``methods``),
+    ``print`` and ``sys.stdout.write`` raised BrokenPipeError to typer (exit 1)."""
+    run = subprocess.Popen(
+        [sys.executable, "-m", "tellers", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert run.stdout is not None and run.stderr is not None
+    run.stdout.close()
+    stderr = run.stderr.read()
+    run.wait(timeout=60)
+    _quiet_end(run, stderr)
+
+
+def test_keep_going_still_reports_bad_files_when_nobody_reads(tmp_path: Path) -> None:
+    """Stopping for a reader that has gone does not make a bad file good: still exit 2."""
+    bad = tmp_path / "bad.blt"
+    bad.write_text("garbage\n")
+    run = subprocess.Popen(
+        [sys.executable, "-m", "tellers", "count", EXAMPLE, str(bad), "-f", "json", "-k"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert run.stdout is not None and run.stderr is not None
+    run.stdout.close()
+    stderr = run.stderr.read()
+    run.wait(timeout=60)
+    assert run.returncode == 2, stderr
+    assert f"{bad}:1:".encode() in stderr
+    assert b"Traceback" not in stderr

@@ -36,9 +36,28 @@ def has_controls(text: str) -> bool:
     return _CONTROLS.search(text) is not None
 
 
-def plain_console(*, stderr: bool = False, file: TextIO | None = None) -> Console:
+class _Console(Console):
+    """A rich console that lets a broken pipe reach the command line's guard."""
+
+    def on_broken_pipe(self) -> None:
+        # rich's own exits 1, which tellers keeps for a verification that found mismatches;
+        # the guard ends the command quietly with exit 0 instead (see tellers.cli.reader_gone).
+        self.quiet = True
+        raise BrokenPipeError
+
+
+def plain_console(
+    *, stderr: bool = False, file: TextIO | None = None, soft_wrap: bool = False
+) -> Console:
     """Return a console that prints strings as they are: no markup, emoji or highlighting."""
-    return Console(stderr=stderr, file=file, highlight=False, markup=False, emoji=False)
+    return _Console(
+        stderr=stderr,
+        file=file,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=soft_wrap,
+    )
 
 
 def say(label: str, message: str, *, style: str = "bold red") -> None:

@@ -1,11 +1,12 @@
 """The ``tellers`` command line: count ballot files and verify counts against official results.
 
-Exit codes: 0 success; 1 a verification that found mismatches; 2 bad input (one message naming
-file, line and problem); 3 an internal error (a bug: one line saying so, never a traceback);
-130 interrupted.  No output file is written unless the whole job succeeded (``--keep-going``
-writes what could be counted and still exits 2).  Whatever came from a file (names, titles,
-file names, messages) is printed as text, never read as rich markup.  Method, format and
-data-set names are matched ignoring case.
+Exit codes: 0 success (also when the reader of the output stops, as ``| head -1`` does: the
+command stops writing, quietly); 1 a verification that found mismatches; 2 bad input (one
+message naming file, line and problem); 3 an internal error (a bug: one line saying so, never
+a traceback); 130 interrupted.  No output file is written unless the whole job succeeded
+(``--keep-going`` writes what could be counted and still exits 2).  Whatever came from a file
+(names, titles, file names, messages) is printed as text, never read as rich markup.  Method,
+format and data-set names are matched ignoring case.
 """
 
 from __future__ import annotations
@@ -57,15 +58,82 @@ def internal_error(e: BaseException) -> None:
     )
 
 
+def _broken_pipes() -> list[int]:
+    """Return which of standard output and error are pipes whose reader has gone."""
+    import select
+
+    gone = []
+    for fd in (1, 2):
+        try:
+            poller = select.poll()
+            poller.register(fd, select.POLLOUT)
+            # The write end of a pipe reports POLLERR once its last reader has closed it.
+            if any(ev & select.POLLERR for _, ev in poller.poll(0)):
+                gone.append(fd)
+        except (OSError, ValueError):
+            continue
+    return gone
+
+
+def reader_gone() -> None:
+    """Stop writing to a reader that has gone (``tellers count ward.blt | head -1``).
+
+    A Unix filter whose reader stops reading simply stops: the reader had what it wanted.  The
+    streams whose pipe is broken are pointed at /dev/null, so what is still buffered for them
+    is dropped at exit instead of failing again there (``Exception ignored ... BrokenPipeError``).
+    """
+    gone = _broken_pipes() or [1]
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    for fd in gone:
+        try:
+            os.dup2(devnull, fd)
+        except OSError:
+            continue
+    os.close(devnull)
+
+
+def _pipe_exit(e: SystemExit) -> BaseException:
+    """Return the exit to raise for ``e``: exit 0 if it is rich's exit 1 for a broken pipe.
+
+    The help pages are printed by typer's own rich console, which exits 1 when its reader has
+    gone (after pointing standard output at /dev/null).
+    """
+    if e.code == 1 and isinstance(e.__context__, BrokenPipeError):
+        reader_gone()
+        return typer.Exit(0)
+    return e
+
+
 class _Guarded(TyperGroup):
     """The top of the command line: every failure of every command becomes an exit code.
 
     A :class:`TellersError` is bad input (exit 2, ``error: file:line: problem``); an interrupt
-    exits 130 quietly; anything else is a bug in tellers: one line (exit 3), no traceback
-    unless ``TELLERS_TRACEBACK`` is set.
+    exits 130 quietly; a reader that went away (``| head -1``) ends the command quietly with
+    exit 0, as a filter stops when nobody reads on (the exit codes are 0, 1, 2, 3 and 130, so
+    not the shell's 141 for a death by SIGPIPE); anything else is a bug in tellers: one line
+    (exit 3), no traceback unless ``TELLERS_TRACEBACK`` is set.
     """
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        # ``tellers --help`` and ``--version`` print while the context is made.
+        try:
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError:
+            reader_gone()
+            raise typer.Exit(0) from None
+        except SystemExit as e:
+            raise _pipe_exit(e) from None
+
     def invoke(self, ctx: Any) -> Any:  # typer's own click Context
+        try:
+            return self._invoke(ctx)
+        except SystemExit as e:
+            raise _pipe_exit(e) from None
+
+    def _invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.TyperException):
@@ -81,7 +149,9 @@ class _Guarded(TyperGroup):
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
         except BrokenPipeError:
-            raise  # the reader went away: typer leaves quietly
+            # typer would exit 1, which here means a verification found mismatches.
+            reader_gone()
+            raise typer.Exit(0) from None
         except Exception as e:
             if os.environ.get("TELLERS_TRACEBACK"):
                 raise
@@ -545,10 +615,7 @@ def count(
             raise _fail(_stdin_message(str(e), shown)) from None
         if data is not None:
             if out is None:
-                if isinstance(data, bytes):
-                    sys.stdout.buffer.write(data)
-                else:
-                    sys.stdout.write(data)
+                _write_stdout(data)
             else:
                 write_output(out, data, force=force)
                 _summary(counted, out)
@@ -557,6 +624,22 @@ def count(
         if bad:
             say_error(f"{len(bad)} of {len(paths)} files could not be counted")
             raise typer.Exit(2)
+
+
+def _write_stdout(data: str | bytes) -> None:
+    """Write ``data`` to standard output; if its reader has gone, stop writing quietly.
+
+    The count goes on to report the files ``--keep-going`` could not count, on standard error,
+    and to exit 2 for them: the reader having had enough does not make them good.
+    """
+    try:
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        sys.stdout.flush()  # here, where a broken pipe can be caught, not at exit
+    except BrokenPipeError:
+        reader_gone()
 
 
 def _render(
@@ -866,6 +949,9 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:
+        reader_gone()
+        sys.exit(0)
     except TellersError as e:
         say_error(str(e))
         sys.exit(2)

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 if TYPE_CHECKING:
     from .elections.models import Election
@@ -223,7 +222,7 @@ def demo(
     from .errors import ServiceError
 
     # No markup: paths and names are printed as they are, brackets and all.
-    out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+    out = plain_console(soft_wrap=True)
     call_command("migrate", verbosity=0)
     data = _shown(Path(settings.DATA_DIR))
     _err.print(f"database: {settings.DATABASES['default']['NAME']}")
