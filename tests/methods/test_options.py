@@ -54,7 +54,7 @@ def test_text_options_are_typed_and_build_droop_arithmetics() -> None:
             {"arithmetic": "fixed", "guard": 3},
             "method 'meek', option 'guard': guard digits are for guarded arithmetic, not fixed",
         ),
-        ("av", {"ties": "lot"}, "method 'av' takes no options (given: ties)"),
+        ("fptp", {"ties": "lot"}, "method 'fptp' takes no options (given: ties)"),
         (
             "scottish-stv",
             {"precision": "6"},
@@ -101,7 +101,7 @@ def test_the_dataclass_itself_is_accepted_and_others_refused() -> None:
 
 def test_ties_listed_takes_the_listing_order_and_says_so() -> None:
     """``ties=listed``: B, listed before C, is the one chosen -- to be excluded, as Droop does."""
-    for method in ("meek", "warren", "meek-prf", "wigm", "wigm-prf", "scottish-stv"):
+    for method in ("meek", "warren", "meek-prf", "wigm", "wigm-prf", "scottish-stv", "ers97"):
         r = tellers.count(TIED, method, options={"ties": "listed"})
         assert r.elected == (0, 2), method
         assert [t.method for t in r.tiebreaks] == [TieMethod.ORDER], method
@@ -109,7 +109,7 @@ def test_ties_listed_takes_the_listing_order_and_says_so() -> None:
 
 def test_ties_lot_draws_from_the_seed() -> None:
     """The rule's own policy draws lots: the seed decides between B and C, and it is recorded."""
-    for method in ("meek", "wigm", "scottish-stv"):
+    for method in ("meek", "wigm", "scottish-stv", "ers97"):
         seen = set()
         for seed in range(12):
             r = tellers.count(TIED, method, seed=seed, options={"ties": "lot"})
@@ -128,3 +128,13 @@ def test_every_method_describes_its_options() -> None:
     assert names == ["arithmetic", "precision", "display", "guard", "omega", "defeat_batch", "ties"]
     (precision,) = [o for o in REGISTRY.get("scottish").describe_options() if o.name == "precision"]
     assert precision.allowed == "5 only (fixed by the rule)" and "48(3)" in precision.fixed
+
+
+def test_av_ties_listed() -> None:
+    """AV: A 3, B 2, C 2 -- B and C equal at every round; listed excludes B, lot draws."""
+    e = Election.from_orders(["A", "B", "C"], [((0,), 3), ((1, 0), 2), ((2, 1), 2)])
+    r = tellers.count(e, "av", options={"ties": "listed"})
+    (tie,) = r.tiebreaks
+    assert (tie.chosen, tie.method) == (1, TieMethod.ORDER)
+    drawn = {tellers.count(e, "av", seed=s).tiebreaks[0].chosen for s in range(12)}
+    assert drawn == {1, 2}

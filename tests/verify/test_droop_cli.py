@@ -137,7 +137,7 @@ def test_methods_lists_a_methods_options() -> None:
     got = runner.invoke(app, ["methods", "scotland"], env={"COLUMNS": "200"})
     assert "allowed: 5 only (fixed by the rule)" in got.output
     assert "fixed by: [48(3)]" in got.output
-    got = runner.invoke(app, ["methods", "av"])
+    got = runner.invoke(app, ["methods", "fptp"])
     assert got.exit_code == 0 and "Options: none." in got.output
     # With no method named, every method is listed, as before.
     got = runner.invoke(app, ["methods"])
@@ -148,7 +148,7 @@ def test_compare_takes_options_for_each_method(shared_data: Path) -> None:
     """``tellers compare`` passes an option to every method that takes it, or to the one named."""
     folder = shared_data / "droop"
     blt = folder / "blt" / "42.blt"
-    args = ["compare", str(blt), "--methods", "meek,warren,av", "-f", "json"]
+    args = ["compare", str(blt), "--methods", "meek,warren,fptp", "-f", "json"]
     got = runner.invoke(app, [*args, "-O", "arithmetic=rational", "-O", "ties=listed"])
     assert got.exit_code == 0, got.output
     elected = {m["method"]: set(m["elected"]) for m in json.loads(got.stdout)["methods"]}
@@ -156,7 +156,7 @@ def test_compare_takes_options_for_each_method(shared_data: Path) -> None:
         ref = droop.load_reference(folder, Path(f"42-{rule}-o10-rational-d12.txt"))
         droops = {ref.names[c] for r in ref.rounds for c in r.elected | r.elected_remaining}
         assert elected[rule] == droops, rule
-    got = runner.invoke(app, [*args, "-O", "av:ties=lot"])
-    assert got.exit_code == 2 and "method 'av' takes no options (given: ties)" in got.output
+    got = runner.invoke(app, [*args, "-O", "fptp:ties=lot"])
+    assert got.exit_code == 2 and "method 'fptp' takes no options (given: ties)" in got.output
     got = runner.invoke(app, [*args, "-O", "omgea=9"])
-    assert got.exit_code == 2 and "none of meek, warren, av takes 'omgea'" in got.output
+    assert got.exit_code == 2 and "none of meek, warren, fptp takes 'omgea'" in got.output

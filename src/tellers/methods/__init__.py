@@ -73,6 +73,7 @@ REGISTRY.add(
         "The Electoral Reform Society's 1997 STV rules (two places, last-batch surpluses)",
         ers97.count,
         aliases=("ers", "ers-97", "ers97-stv"),
+        options=ers97.Ers97Options,
     )
 )
 REGISTRY.add(
@@ -117,6 +118,7 @@ REGISTRY.add(
         av.count,
         aliases=("irv", "alternative-vote", "instant-runoff"),
         single_winner=True,
+        options=av.AvOptions,
     )
 )
 REGISTRY.add(

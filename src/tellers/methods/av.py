@@ -60,10 +60,11 @@ from ..arithmetic import DecimalCache
 from ..errors import ConfigurationError
 from ..model import Action, Decision, Election, Outcome, Result, Round
 from . import _fast
-from ._ties import Lot, break_by_history
+from ._ties import ListedOrder, Lot, break_by_history
 from .base import resolve_seats, strict_preferences
+from .options import TIES, Options, listed_order, option
 
-__all__ = ["ParcelPiles", "Piles", "count", "count_reference", "count_with"]
+__all__ = ["AvOptions", "ParcelPiles", "Piles", "count", "count_reference", "count_with"]
 
 
 @dataclass(slots=True)
@@ -141,13 +142,34 @@ def _majority_note(active: int) -> str:
     return f"majority {active // 2 + 1:,} of {active:,} continuing"
 
 
-def count(election: Election, *, seats: int | None = None, seed: int = 0) -> Result:
+@dataclass(frozen=True)
+class AvOptions(Options):
+    """The options of the alternative vote: the tie policy."""
+
+    ties: str = option(
+        "lot",
+        "lot: the most recent round at which the tied differed, then lot from the seed; listed: "
+        "those rounds, then the BLT's [tie] order, else the listing order (not the rules', "
+        "which say lot)",
+        source="SSI 2007/42 r.51 as the UK parties' AV rules read it (see tellers.methods.av)",
+        choices=TIES,
+    )
+
+
+def count(
+    election: Election,
+    *,
+    seats: int | None = None,
+    seed: int = 0,
+    options: AvOptions | None = None,
+) -> Result:
     """Count ``election`` by the alternative vote."""
+    ties = options.ties if options is not None else "lot"
     # The array piles give the identical Result (tests/methods/test_fast.py) wherever their
     # integer sums are exact; the parcel piles are the reference they are checked against.
     if _fast.supports(election):
-        return count_with(election, _fast.AvArrayPiles, seats=seats, seed=seed)
-    return count_reference(election, seats=seats, seed=seed)
+        return count_with(election, _fast.AvArrayPiles, seats=seats, seed=seed, ties=ties)
+    return count_with(election, ParcelPiles, seats=seats, seed=seed, ties=ties)
 
 
 def count_reference(election: Election, *, seats: int | None = None, seed: int = 0) -> Result:
@@ -161,15 +183,19 @@ def count_with(
     *,
     seats: int | None = None,
     seed: int = 0,
+    ties: str = "lot",
 ) -> Result:
-    """Count ``election`` by the alternative vote, its papers held in ``piles_for(election)``."""
+    """Count ``election`` by the alternative vote, its papers held in ``piles_for(election)``.
+
+    ``ties="listed"`` puts the file's tie order, else the listing order, where the lot is.
+    """
     # A BLT file may say two seats; AV fills one, so only an explicit argument can object.
     resolve_seats(election, seats, single=True)
     n = len(election.candidates)
     continuing: set[CandidateIndex] = set(range(n)) - election.withdrawn
     if not continuing:
         raise ConfigurationError("no candidates to count: all are withdrawn")
-    lot = Lot(seed)
+    lot = ListedOrder(listed_order(election)) if ties == "listed" else Lot(seed)
     names = election.names
 
     # [45A(2)] allocate each paper to its first preference.

@@ -111,16 +111,17 @@ Readings where the text leaves a choice (each is marked where it is applied):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from .._types import CandidateIndex
 from ..arithmetic import Arithmetic, FixedArithmetic, Rounding, Value
 from ..model import Action, Decision, Election, Outcome, Result, TieBreak, TieMethod
-from ._ties import Lot, narrow_by_history
+from ._ties import ListedOrder, Lot, narrow_by_history
 from .gregory import GregoryCount, Parcel
+from .options import TIES, DecimalOptions, listed_order, option
 
-__all__ = ["PLACES", "Ers97Count", "break_by_earliest", "count"]
+__all__ = ["PLACES", "Ers97Count", "Ers97Options", "break_by_earliest", "count"]
 
 PLACES = 2  # [5.1.6, 5.3.7] "to two decimal places"
 
@@ -158,6 +159,8 @@ def break_by_earliest(
     if lot is None:
         return None, None
     chosen = lot.draw(contenders)
+    if isinstance(lot, ListedOrder):
+        return chosen, TieBreak(frozenset(tied), chosen, purpose, TieMethod.ORDER)
     return chosen, TieBreak(frozenset(tied), chosen, purpose, TieMethod.LOT, seed=lot.seed)
 
 
@@ -432,6 +435,45 @@ class Ers97Count(GregoryCount):
         return c, tie
 
 
-def count(election: Election, *, seats: int | None = None, seed: int = 0) -> Result:
+_ERS = "Electoral Reform Society, STV rules (1997)"
+
+
+@dataclass(frozen=True)
+class Ers97Options(DecimalOptions):
+    """The options of the ERS97 rules: the arithmetic is the rules'; only the tie policy varies."""
+
+    arithmetic: str = option(
+        "fixed",
+        "fixed point, remainders ignored",
+        source=_ERS + " 5.1.6, 5.3.7",
+        choices=("fixed",),
+        fixed='[5.3.7] "to two decimal places, ignoring any remainder"',
+    )
+    precision: int | None = option(
+        PLACES,
+        "two decimal places",
+        source=_ERS + " 5.1.6, 5.3.7",
+        fixed='[5.1.6] "Take the division to two decimal places."',
+    )
+    ties: str = option(
+        "lot",
+        "lot: the earliest point at which the tied had unequal votes, then lot from the seed "
+        "[5.2.3, 5.2.5]; listed: those points, then the BLT's [tie] order, else the listing "
+        "order (not the rules': 5.2.3 says 'by lot')",
+        source=_ERS + " 5.2.3, 5.2.5",
+        choices=TIES,
+    )
+
+
+def count(
+    election: Election,
+    *,
+    seats: int | None = None,
+    seed: int = 0,
+    options: Ers97Options | None = None,
+) -> Result:
     """Count ``election`` by the ERS97 rules (two decimal places throughout)."""
-    return Ers97Count(election, seats=seats, seed=seed, arithmetic=FixedArithmetic(PLACES)).run()
+    counting = Ers97Count(election, seats=seats, seed=seed, arithmetic=FixedArithmetic(PLACES))
+    if options is not None and options.ties == "listed":
+        counting.lot = ListedOrder(listed_order(election))
+    return counting.run()
