@@ -786,3 +786,75 @@ def test_keep_going_still_reports_bad_files_when_nobody_reads(tmp_path: Path) ->
     assert run.returncode == 2, stderr
     assert f"{bad}:1:".encode() in stderr
     assert b"Traceback" not in stderr
+
+
+# --- the read limits, raised (or lowered) from the command line ---------------------------
+
+
+def _wide(path: Path, n: int, name_length: int = 8) -> Path:
+    """Write a BLT election of ``n`` candidates (first preferences 1..n) with long names."""
+    ballots = "".join(f"{i + 1} {i + 1} 0\n" for i in range(n))
+    names = "".join(f'"{str(i).rjust(name_length, "x")}"\n' for i in range(n))
+    path.write_text(f'{n} 1\n{ballots}0\n{names}"Wide"\n', encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("command", ["count", "compare"])
+def test_max_candidates_is_raised_from_the_command_line(tmp_path: Path, command: str) -> None:
+    """1,001 candidates are past the default limit; ``--max-candidates`` raises it."""
+    ward = _wide(tmp_path / "wide.blt", 1001)
+    extra = ["-m", "fptp"] if command == "count" else ["--methods", "fptp"]
+    r = runner.invoke(app, [command, str(ward), *extra, "-f", "json"])
+    assert r.exit_code == 2
+    assert "1,001 candidates: more than the limit of 1,000" in _flat(r.stderr)
+    assert "--max-candidates" in _flat(r.stderr)
+    r = runner.invoke(app, [command, str(ward), *extra, "-f", "json", "--max-candidates", "1001"])
+    assert r.exit_code == 0, r.output
+    assert "1000".rjust(8, "x") in r.stdout  # the last candidate, with the most votes, wins
+
+
+def test_limits_reach_the_worker_processes(tmp_path: Path) -> None:
+    """Several files are read by forked workers, under the limits the command was given."""
+    a = _wide(tmp_path / "a.blt", 1001)
+    b = _wide(tmp_path / "b.blt", 1001)
+    args = ["count", str(a), str(b), "-m", "fptp", "-f", "json", "--jobs", "2"]
+    run = _tellers(*args)
+    assert run.returncode == 2 and b"--max-candidates" in run.stderr, run.stderr
+    run = _tellers(*args, "--max-candidates", "5000")
+    assert run.returncode == 0, run.stderr
+    assert [json.loads(line)["source"] for line in run.stdout.splitlines()] == [str(a), str(b)]
+
+
+def test_max_name_length_and_max_bytes_from_the_command_line(tmp_path: Path) -> None:
+    ward = _wide(tmp_path / "long.blt", 3, name_length=600)
+    r = runner.invoke(app, ["count", str(ward), "-m", "av"])
+    assert r.exit_code == 2
+    assert "has 600 characters: more than the limit of 500" in _flat(r.stderr)
+    r = runner.invoke(app, ["count", str(ward), "-m", "av", "--max-name-length", "600"])
+    assert r.exit_code == 0, r.output
+    # Lowered as well as raised: a file of 1,840 bytes is past 1K.
+    r = runner.invoke(app, ["compare", str(ward), "--max-name-length", "600", "--max-bytes", "1K"])
+    assert r.exit_code == 2
+    size = ward.stat().st_size
+    assert f"{ward}: {size:,} bytes: larger than the limit of 1,024" in _flat(r.stderr)
+    assert "--max-bytes" in _flat(r.stderr)
+    r = runner.invoke(app, ["count", str(ward), "--max-name-length", "1000", "--max-bytes", "2k"])
+    assert r.exit_code == 0, r.output
+
+
+@pytest.mark.parametrize(
+    ("given", "size"),
+    [("1", 1), ("2048", 2048), ("1k", 1024), ("500M", 500 << 20), ("8GiB", 8 << 30)],
+)
+def test_max_bytes_takes_a_size(given: str, size: int) -> None:
+    from tellers.cli import _size
+
+    assert _size(given) == size
+
+
+@pytest.mark.parametrize("given", ["", "0", "-1", "1.5G", "8X", "G", "10 MB MB"])
+def test_max_bytes_refuses_what_is_not_a_size(given: str) -> None:
+    r = runner.invoke(app, ["count", EXAMPLE, "--max-bytes", given])
+    assert r.exit_code == 2
+    assert "--max-bytes" in _flat(r.output)
+    assert "Traceback" not in r.output

@@ -29,6 +29,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from . import __version__
+from . import limits as _limits
 from ._files import check_input, check_output, write_output
 from ._terminal import fail, has_controls, plain_console, printable, say, say_error
 from .errors import FormatError, TellersError
@@ -222,6 +223,52 @@ _INPUT_HELP = (
 )
 _OUTPUT_HELP = f"Output: {', '.join(f.value for f in OutputFormat)}; e.g. -f json."
 _WIDTH = typer.Option(min=40, max=10_000, help="Page width for the text table (40 or more).")
+
+_SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def _size(value: str) -> int:
+    """Parse a size in bytes: a whole number, or one followed by K, M, G or T (powers of 1,024,
+    with or without ``iB``/``B``), e.g. ``8G``."""
+    text = value.strip().upper().removesuffix("B").removesuffix("I")
+    digits = text.rstrip("KMGT")
+    unit = text[len(digits) :]
+    if not digits.isdigit() or len(unit) > 1 or len(digits) > 30:
+        raise typer.BadParameter(f"{value!r} is not a size: give bytes, or e.g. 500M or 8G")
+    size = int(digits) * _SIZE_UNITS[unit]
+    if size < 1:
+        raise typer.BadParameter("the size must be at least 1 byte")
+    return size
+
+
+# The limits of tellers.limits, raised (or lowered) for the files one command reads.
+_LIMITS_PANEL = "Limits (raise them for an election that needs it)"
+_MAX_CANDIDATES = typer.Option(
+    "--max-candidates",
+    min=1,
+    metavar="N",
+    show_default=False,
+    rich_help_panel=_LIMITS_PANEL,
+    help=f"Refuse a file with more candidates (default {_limits.DEFAULT.max_candidates:,}).",
+)
+_MAX_NAME_LENGTH = typer.Option(
+    "--max-name-length",
+    min=1,
+    metavar="N",
+    show_default=False,
+    rich_help_panel=_LIMITS_PANEL,
+    help="Refuse a candidate's, party's or title's name longer than this many characters "
+    f"(default {_limits.DEFAULT.max_name_length:,}).",
+)
+_MAX_BYTES = typer.Option(
+    "--max-bytes",
+    parser=_size,
+    metavar="SIZE",
+    show_default=False,
+    rich_help_panel=_LIMITS_PANEL,
+    help="Refuse a file (or an NSW zip's member, inflated) larger than this, in bytes or with "
+    f"K, M, G (default {_limits.DEFAULT.max_bytes >> 30}G); e.g. --max-bytes 8G.",
+)
 
 
 _OPTION = typer.Option(
@@ -546,6 +593,9 @@ def count(
         ),
     ] = False,
     option: Annotated[list[str] | None, _OPTION] = None,
+    max_candidates: Annotated[int | None, _MAX_CANDIDATES] = None,
+    max_name_length: Annotated[int | None, _MAX_NAME_LENGTH] = None,
+    max_bytes: Annotated[int | None, _MAX_BYTES] = None,
 ) -> None:
     """Count ballot files and print the stage table, JSON (lines, for several) or CSV.
 
@@ -559,6 +609,8 @@ def count(
 
     tellers count 42.blt --method meek --option arithmetic=rational --option ties=listed
 
+    tellers count senate.blt --max-candidates 5000 --max-bytes 8G
+
     cat ballots.csv | tellers count - --method av
     """
     from .batch import count_command
@@ -569,7 +621,13 @@ def count(
         check_output(out, force=force)  # before the count, not after it
     if fmt is OutputFormat.PDF and out is None and sys.stdout.isatty():
         raise _fail("a PDF is not for the terminal: give --out FILE.pdf or redirect the output")
-    with _inputs(files, input_format) as (paths, shown):
+    # Every read below, in this process or a forked worker, is under these limits.
+    with (
+        _limits.limits(
+            max_candidates=max_candidates, max_name_length=max_name_length, max_bytes=max_bytes
+        ),
+        _inputs(files, input_format) as (paths, shown),
+    ):
         try:
             if keep_going:
                 good, bad = _count_each(
@@ -735,6 +793,9 @@ def compare(
     ] = None,
     width: Annotated[int | None, _WIDTH] = None,
     option: Annotated[list[str] | None, _COMPARE_OPTION] = None,
+    max_candidates: Annotated[int | None, _MAX_CANDIDATES] = None,
+    max_name_length: Annotated[int | None, _MAX_NAME_LENGTH] = None,
+    max_bytes: Annotated[int | None, _MAX_BYTES] = None,
 ) -> None:
     """Count one file under several rules: who each elects, and the pairwise matrix.
 
@@ -750,7 +811,13 @@ def compare(
     options = _compare_options(names, option)
     with _inputs([file], input_format) as (paths, shown):
         try:
-            election = read(paths[0], input_format)
+            election = read(
+                paths[0],
+                input_format,
+                max_candidates=max_candidates,
+                max_name_length=max_name_length,
+                max_bytes=max_bytes,
+            )
             comparison = run_compare(election, names, seats=seats, seed=seed, options=options)
         except TellersError as e:
             raise _fail(_stdin_message(str(e), shown)) from None

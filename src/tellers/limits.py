@@ -8,7 +8,8 @@ rather than exhaust memory or overflow the arithmetic.  Two kinds of limit:
   array paths use; and :data:`MAX_NESTING`, how deep a JSON file, a TOML rulebook or an RCTab
   configuration may nest (theirs is at most four or five levels).
 - **Sizes a real election could exceed** (raised per read, ``tellers.read(path,
-  max_candidates=5000)``, or for a block of code with :func:`limits`): :class:`Limits`.
+  max_candidates=5000)``, for a block of code with :func:`limits`, or on the command line
+  with ``--max-candidates``, ``--max-name-length`` and ``--max-bytes``): :class:`Limits`.
 """
 
 from __future__ import annotations

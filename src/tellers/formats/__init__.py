@@ -164,7 +164,7 @@ def check_election(election: Election, path: str | Path, lim: _limits.Limits) ->
     if len(cands) > lim.max_candidates:
         raise FormatError(
             f"{len(cands):,} candidates: more than the limit of {lim.max_candidates:,} "
-            "(raise it with max_candidates=)",
+            "(raise it with --max-candidates, or max_candidates= in Python)",
             path=path,
         )
     texts = [t for c in cands for t in (c.name, c.party)]
@@ -176,7 +176,8 @@ def check_election(election: Election, path: str | Path, lim: _limits.Limits) ->
             if len(text) > lim.max_name_length:
                 raise FormatError(
                     f"candidate {i}'s {what} has {len(text):,} characters: more than the limit "
-                    f"of {lim.max_name_length:,} (raise it with max_name_length=)",
+                    f"of {lim.max_name_length:,} (raise it with --max-name-length, or "
+                    "max_name_length= in Python)",
                     path=path,
                 )
             if _SURROGATE.search(text):
@@ -197,7 +198,8 @@ def check_election(election: Election, path: str | Path, lim: _limits.Limits) ->
     if len(election.title) > lim.max_name_length:
         raise FormatError(
             f"the title has {len(election.title):,} characters: more than the limit of "
-            f"{lim.max_name_length:,} (raise it with max_name_length=)",
+            f"{lim.max_name_length:,} (raise it with --max-name-length, or max_name_length= "
+            "in Python)",
             path=path,
         )
     if _SURROGATE.search(election.title):

@@ -46,7 +46,8 @@ def check_file(path: str | Path) -> int:
     limit = _limits.current().max_bytes
     if st.st_size > limit:
         raise FormatError(
-            f"{st.st_size:,} bytes: larger than the limit of {limit:,} (raise it with max_bytes=)",
+            f"{st.st_size:,} bytes: larger than the limit of {limit:,} (raise it with "
+            "--max-bytes, or max_bytes= in Python)",
             path=path,
         )
     return st.st_size

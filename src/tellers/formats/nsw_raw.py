@@ -121,7 +121,8 @@ class _Member:
             self.zip.close()
             raise FormatError(
                 f"{self.info.filename} would inflate to {inflated:,} bytes from {packed:,}: "
-                f"past the limit of {limit:,} bytes (max_bytes=) or {MAX_RATIO} to 1",
+                f"past the limit of {limit:,} bytes (--max-bytes, or max_bytes= in Python) or "
+                f"{MAX_RATIO} to 1",
                 path=path,
             )
 
