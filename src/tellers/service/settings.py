@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -144,6 +145,22 @@ CACHES: dict[str, Any] = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Sessions live in the shared cache wherever there is one, otherwise in the database.  A
+# voter's session is read on each of their six requests, written on two and deleted on the
+# third: in the database that was 16 of a voter's 39 SQL statements (bench/service_profile.py).
+# In Redis the database no longer keeps a row pairing a voter's token hash with the ranking
+# they marked but have not yet cast (a row, and its dead versions and WAL records, a stolen
+# database or backup would carry).  A session lost with the cache (a restart without
+# persistence, an eviction) signs an official out and sends a voter back to their link, which
+# is still unspent until the cast; docs/deploy.md says how to run that Redis.
+# TELLERS_SESSIONS=db keeps them in the database; local memory never holds them (one
+# process's own: a second worker would not know the session).
+TELLERS_SESSIONS = os.environ.get("TELLERS_SESSIONS", "cache" if TELLERS_CACHE_URL else "db")
+if TELLERS_SESSIONS not in {"cache", "db"}:
+    raise ImproperlyConfigured(f"TELLERS_SESSIONS is {TELLERS_SESSIONS!r}: use 'cache' or 'db'.")
+if TELLERS_SESSIONS == "cache" and not TELLERS_CACHE_URL:
+    raise ImproperlyConfigured("TELLERS_SESSIONS=cache needs a shared cache (TELLERS_CACHE_URL).")
+SESSION_ENGINE = f"django.contrib.sessions.backends.{TELLERS_SESSIONS}"
 # Rate limits (django-ratelimit) on the links that exchange a token for a session and on
 # the forms that e-mail a sign-in link: per client address and per token or address.
 # TELLERS_RATE_LIMITS=0 turns them off (a load test from one address, never a ballot).

@@ -9,7 +9,7 @@ database lets one through.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -56,13 +56,19 @@ def voter_for_token(election: Election | None, token: str) -> Voter | None:
     return None
 
 
-def check_ranking(election: Election, ranking: Sequence[int]) -> tuple[int, ...]:
-    """Check a ranking of candidate positions; return it, or raise with every problem named."""
-    standing = set(
-        Candidate.objects.filter(election=election, withdrawn=False).values_list(
+def check_ranking(
+    election: Election, ranking: Sequence[int], standing: Iterable[int] | None = None
+) -> tuple[int, ...]:
+    """Check a ranking of candidate positions; return it, or raise with every problem named.
+
+    ``standing`` is the positions of the candidates not withdrawn, where the caller has just
+    read them (the review page has, for their names); otherwise they are read here.
+    """
+    if standing is None:
+        standing = Candidate.objects.filter(election=election, withdrawn=False).values_list(
             "position", flat=True
         )
-    )
+    standing = set(standing)
     problems: list[str] = []
     if not ranking:
         problems.append("Rank at least one candidate.")
@@ -78,9 +84,18 @@ def check_ranking(election: Election, ranking: Sequence[int]) -> tuple[int, ...]
     return tuple(ranking)
 
 
-def cast_ballot(election: Election, voter_token_hash: str, ranking: Sequence[int]) -> str:
-    """Spend the credential and store the sealed ballot in one transaction; return the receipt."""
-    ranking = check_ranking(election, ranking)
+def cast_ballot(
+    election: Election,
+    voter_token_hash: str,
+    ranking: Sequence[int],
+    *,
+    standing: Iterable[int] | None = None,
+) -> str:
+    """Spend the credential and store the sealed ballot in one transaction; return the receipt.
+
+    ``standing``: the standing candidates' positions, if the caller has read them this request.
+    """
+    ranking = check_ranking(election, ranking, standing)
     with transaction.atomic():
         entry = (
             RollEntry.objects.filter(

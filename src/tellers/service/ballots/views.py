@@ -97,9 +97,11 @@ def _candidates(election: Election) -> list[Candidate]:
     return list(Candidate.objects.filter(election=election, withdrawn=False).order_by("position"))
 
 
-def _form(election: Election, *args: Any, **kwargs: Any) -> RankingBallotForm | ChoiceBallotForm:
+def _form(
+    election: Election, candidates: list[Candidate], *args: Any, **kwargs: Any
+) -> RankingBallotForm | ChoiceBallotForm:
     cls = ChoiceBallotForm if election.method == "fptp" else RankingBallotForm
-    return cls(_candidates(election), *args, **kwargs)
+    return cls(candidates, *args, **kwargs)
 
 
 def _receipt(request: HttpRequest) -> dict[str, str] | None:
@@ -161,8 +163,10 @@ def ballot(request: HttpRequest) -> HttpResponse:
     if voter is None:
         return _refusal(request)
     election = voter.election
+    # Read once: the form and the marks carried back from the review share the one list.
+    candidates = _candidates(election)
     if request.method == "POST":
-        form = _form(election, data=request.POST)
+        form = _form(election, candidates, data=request.POST)
         if form.is_valid():
             request.session[RANKING] = form.ranking()
             return _see_other("review")
@@ -172,11 +176,11 @@ def ballot(request: HttpRequest) -> HttpResponse:
         if election.method == "fptp" and ranking:
             initial["choice"] = ranking[0]
         else:
-            by_position = {c.position: c for c in _candidates(election)}
+            by_position = {c.position: c for c in candidates}
             for i, pos in enumerate(ranking, start=1):
                 if pos in by_position:
                     initial[field_name(by_position[pos])] = str(i)
-        form = _form(election, initial=initial)
+        form = _form(election, candidates, initial=initial)
     rows = [
         (c, form[field_name(c)] if "choice" not in form.fields else None) for c in form.candidates
     ]
@@ -211,7 +215,7 @@ def review(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST":
         try:
-            code = cast_ballot(election, voter.token_hash, ranking)
+            code = cast_ballot(election, voter.token_hash, ranking, standing=names)
         except AlreadyVoted:
             request.session.pop(VOTER, None)
             request.session.pop(RANKING, None)
