@@ -75,6 +75,10 @@ PGBENCH_ROLL = 1_000_000
 #: The rate limits' shared counters (a Redis database the tests do not use).
 CACHE = "redis://127.0.0.1:6379/12"
 
+BENCH = str(Path(__file__).resolve().parent)
+_PYTHONPATH = os.environ.get("PYTHONPATH", "")
+_TICK = os.sysconf("SC_CLK_TCK")
+
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _RECEIPT = re.compile(r'class="receipt-code"><code>([^<]+)</code>')
 
@@ -191,8 +195,8 @@ def child(env: dict[str, str], command: str, args: dict[str, Any]) -> dict[str, 
 class Server:
     """gunicorn in a session of its own, so SIGKILL reaches the master and every worker."""
 
-    def __init__(self, env: dict[str, str], port: int) -> None:
-        self.env, self.port = env, port
+    def __init__(self, env: dict[str, str], port: int, app: str = "tellers.service.wsgi") -> None:
+        self.env, self.port, self.app = env, port, app
         self.proc: subprocess.Popen[bytes] | None = None
         self.starts = 0
 
@@ -204,8 +208,9 @@ class Server:
         if threads > 1:
             cmd += ["--worker-class", "gthread", "--threads", str(threads)]
         self.proc = subprocess.Popen(
-            [*cmd, "tellers.service.wsgi"],
-            env=self.env,
+            [*cmd, self.app],
+            # The --floor apps are modules beside this script.
+            env={**self.env, "PYTHONPATH": os.pathsep.join(filter(None, (BENCH, _PYTHONPATH)))},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
@@ -227,6 +232,10 @@ class Server:
             if time.monotonic() - t0 > timeout:
                 raise RuntimeError(f"gunicorn did not answer within {timeout} s")
             time.sleep(0.1)
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds used so far by gunicorn's master and its living workers."""
+        return 0.0 if self.proc is None else session_cpu(self.proc.pid)
 
     def kill(self) -> None:
         """SIGKILL the master and all its workers at once, and reap the master."""
@@ -514,6 +523,38 @@ def cpu_seconds() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def _procs() -> Iterator[tuple[int, list[str]]]:
+    """Each process's id and its /proc/PID/stat fields after the command name."""
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            with suppress(OSError):
+                stat = Path(f"/proc/{d}/stat").read_text()
+                yield int(d), stat.rpartition(")")[2].split()
+
+
+def session_cpu(sid: int) -> float:
+    """CPU seconds (user + system) of the living processes in session ``sid``."""
+    # After the command name: state, ppid, pgrp, session, ..., utime (11), stime (12).
+    ticks = sum(int(f[11]) + int(f[12]) for _, f in _procs() if int(f[3]) == sid)
+    return ticks / _TICK
+
+
+def postgres_cpu(dbname: str) -> float:
+    """CPU seconds of the living PostgreSQL backends connected to ``dbname``.
+
+    A backend's command line names its database ("postgres: USER DB HOST(PORT) STATE"); the
+    app's connections persist (CONN_MAX_AGE), so read before gunicorn stops they hold the
+    run's whole share of PostgreSQL's CPU (less its background writer and WAL writer).
+    """
+    ticks = 0
+    for pid, f in _procs():
+        with suppress(OSError):
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").split()
+            if cmd[:1] == [b"postgres:"] and dbname.encode() in cmd[1:3]:
+                ticks += int(f[11]) + int(f[12])
+    return ticks / _TICK
+
+
 # ---------------------------------------------------------------------------------------------
 # The election's life around the load: set up before, counted and checked after.
 
@@ -755,6 +796,118 @@ def pgbench(database_url: str, election_id: int, clients: int, seconds: int) -> 
 
 
 # ---------------------------------------------------------------------------------------------
+# --floor: the most this machine serves of any request, with the same gunicorn and driver.
+
+#: (name, WSGI app for gunicorn, path): a bare WSGI app; the service's whole middleware in front
+#: of a view that does nothing; the service's cheapest real page (home: one small template).
+FLOOR_TARGETS = (
+    ("bare WSGI hello", "floor_hello:application", "/"),
+    ("Django, full middleware, empty view", "floor_django:application", "/floor/"),
+    ("the service's home page", "tellers.service.wsgi", "/"),
+)
+
+
+async def hammer(
+    port: int, path: str, total: int, concurrency: int, time_limit: float
+) -> tuple[float, list[float], dict[str, int]]:
+    """GET ``path`` ``total`` times, ``concurrency`` at once; wall seconds, latencies, errors."""
+    sem = asyncio.Semaphore(concurrency)
+    ms: list[float] = []
+    errors: dict[str, int] = {}
+    deadline = time.monotonic() + time_limit
+
+    async def one(i: int) -> None:
+        async with sem:
+            if time.monotonic() > deadline:
+                errors["time limit"] = errors.get("time limit", 0) + 1
+                return
+            t0 = time.perf_counter()
+            try:
+                status, _, _ = await http(port, "GET", path, {}, address=address(i))
+            except (TimeoutError, OSError, ValueError, IndexError) as e:
+                errors[type(e).__name__] = errors.get(type(e).__name__, 0) + 1
+                return
+            if status != 200:
+                errors[f"HTTP {status}"] = errors.get(f"HTTP {status}", 0) + 1
+                return
+            ms.append((time.perf_counter() - t0) * 1000)
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(one(i) for i in range(total)))
+    return time.perf_counter() - t0, ms, errors
+
+
+def floor(a: argparse.Namespace) -> dict[str, Any]:
+    """Requests per second of each FLOOR_TARGETS app under the service's gunicorn config."""
+    results = []
+    with tempfile.TemporaryDirectory(prefix="tellers-floor-") as tmp:
+        root = Path(tmp)
+        with database(a.db, root) as url:
+            port = free_port()
+            env = production_env(root, url, port, workers=a.workers, threads=a.threads)
+            prepare(env)
+            for name, app, path in FLOOR_TARGETS:
+                server = Server(env, port, app=app)
+                server.start()
+                try:
+                    # Warm every worker and thread (imports, connections, template cache).
+                    asyncio.run(hammer(port, path, 200, a.concurrency, a.time_limit))
+                    load_before = os.getloadavg()
+                    cpu0, srv0 = cpu_seconds(), server.cpu_seconds()
+                    wall, ms, errors = asyncio.run(
+                        hammer(port, path, a.floor_requests, a.concurrency, a.time_limit)
+                    )
+                    server_cpu = server.cpu_seconds() - srv0
+                    driver_cpu = cpu_seconds() - cpu0
+                    load_after = os.getloadavg()
+                finally:
+                    server.stop()
+                results.append(
+                    {
+                        "target": name,
+                        "app": app,
+                        "path": path,
+                        "requests": len(ms),
+                        "errors": errors,
+                        "wall_seconds": round(wall, 2),
+                        "requests_per_second": round(len(ms) / wall, 1),
+                        "p50": round(percentile(ms, 50), 1),
+                        "p99": round(percentile(ms, 99), 1),
+                        "server_cpu_ms_per_request": round(server_cpu * 1000 / max(len(ms), 1), 2),
+                        "driver_cpu_ms_per_request": round(driver_cpu * 1000 / max(len(ms), 1), 2),
+                        "load_before": [round(x, 2) for x in load_before],
+                        "load_after": [round(x, 2) for x in load_after],
+                    }
+                )
+                print(json.dumps(results[-1]), flush=True)
+    django = results[1]["requests_per_second"]
+    return {
+        "concurrency": a.concurrency,
+        "workers": a.workers,
+        "threads": a.threads,
+        "targets": results,
+        # A voter is six requests: with zero work in each, no more voters a second than this.
+        "voters_per_second_ceiling": round(django / len(KINDS), 1),
+        "bare_wsgi_voters_per_second_ceiling": round(
+            results[0]["requests_per_second"] / len(KINDS), 1
+        ),
+    }
+
+
+def floor_table(r: dict[str, Any]) -> str:
+    rows = [
+        "| target | requests/s | p50 ms | p99 ms | gunicorn CPU ms/req | driver CPU ms/req |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for t in r["targets"]:
+        rows.append(
+            f"| {t['target']} | {t['requests_per_second']} | {t['p50']} | {t['p99']} | "
+            f"{t['server_cpu_ms_per_request']} | {t['driver_cpu_ms_per_request']} |"
+        )
+    return "\n".join(rows)
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def table(s: dict[str, dict[str, float]]) -> str:
@@ -776,6 +929,13 @@ def main() -> None:
     ap.add_argument("--pgbench-seconds", type=int, default=20)
     ap.add_argument("--time-limit", type=float, default=900.0)
     ap.add_argument("--json", type=Path)
+    ap.add_argument(
+        "--floor",
+        action="store_true",
+        help="no voters: requests/s of a bare WSGI app, of the service's middleware around an "
+        "empty view, and of the home page, under the same gunicorn and driver",
+    )
+    ap.add_argument("--floor-requests", type=int, default=10_000)
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
@@ -785,6 +945,17 @@ def main() -> None:
         else:
             result = finish_election(args["election"], Path(args["out"]))
         print(json.dumps(result))
+        return
+    if a.floor:
+        r = floor(a)
+        print(floor_table(r))
+        print(
+            f"six requests a voter: at most {r['voters_per_second_ceiling']} voters/s through the "
+            f"service's middleware with no work at all ({r['bare_wsgi_voters_per_second_ceiling']}"
+            f" through a bare WSGI app); target {TARGET_CASTS_PER_S:.0f}"
+        )
+        if a.json:
+            a.json.write_text(json.dumps(r, indent=1) + "\n")
         return
     if a.burst:
         a.voters = a.concurrency
@@ -812,8 +983,10 @@ def main() -> None:
             server = Server(env, port)
             server.start()
             stats = Stats()
+            dbname = url.rpartition("/")[2] if url else ""
             load_before = os.getloadavg()
-            cpu0 = cpu_seconds()
+            cpu0, srv0 = cpu_seconds(), server.cpu_seconds()
+            pg0 = postgres_cpu(dbname) if url else 0.0
             try:
                 wall = asyncio.run(
                     run_voters(
@@ -822,6 +995,8 @@ def main() -> None:
                 )
             finally:
                 load_after = os.getloadavg()
+                server_cpu = server.cpu_seconds() - srv0
+                pg_cpu = postgres_cpu(dbname) - pg0 if url else float("nan")
                 server.stop()
             driver_cpu = cpu_seconds() - cpu0
             cast = len(stats.ms["cast"])
@@ -853,6 +1028,14 @@ def main() -> None:
             "failures": sorted(set(failed))[:5],
             "errors": stats.errors,
             "driver_cpu_seconds": round(driver_cpu, 1),
+            # CPU per ballot cast: gunicorn (master and workers) and PostgreSQL's backends.
+            "server_cpu_seconds": round(server_cpu, 1),
+            "postgres_cpu_seconds": round(pg_cpu, 1),
+            "cpu_ms_per_voter": {
+                "gunicorn": round(server_cpu * 1000 / max(cast, 1), 1),
+                "postgres": round(pg_cpu * 1000 / max(cast, 1), 1),
+                "driver": round(driver_cpu * 1000 / max(cast, 1), 1),
+            },
             "load_before": [round(x, 2) for x in load_before],
             "load_after": [round(x, 2) for x in load_after],
             "latency_ms": summary(stats),

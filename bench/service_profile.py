@@ -32,6 +32,9 @@ def main() -> None:
         default="cast",
         help="the request kind to profile (its CPU figure then includes the profiler's cost)",
     )
+    ap.add_argument(
+        "--sql", action="store_true", help="print the SQL statements of the last voter's requests"
+    )
     a = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="tellers-profile-") as tmp:
         root = Path(tmp)
@@ -52,6 +55,7 @@ def main() -> None:
             cpu: dict[str, list[float]] = {k: [] for k in load.KINDS}
             wall: dict[str, list[float]] = {k: [] for k in load.KINDS}
             queries: dict[str, list[float]] = {k: [] for k in load.KINDS}
+            statements: dict[str, list[str]] = {}
             rankings = load.rankings(a.voters)
             # One client (one handler: its middleware, whitenoise's file scan among them, is
             # built once, as in a gunicorn worker); a fresh cookie jar for each voter.
@@ -83,6 +87,7 @@ def main() -> None:
                     cpu[kind].append((time.process_time() - c0) * 1000)
                     wall[kind].append((time.perf_counter() - w0) * 1000)
                     queries[kind].append(len(q.captured_queries))
+                    statements[kind] = [x["sql"] for x in q.captured_queries]
                     assert r.status_code in (200, 303), (kind, r.status_code)
                     return r.content.decode()
 
@@ -96,12 +101,20 @@ def main() -> None:
                 step("cast", "POST", "/vote/review/", {"csrfmiddlewaretoken": csrf})
                 step("receipt", "GET", "/vote/receipt/", None)
             connections.close_all()
+    if a.sql:
+        for k in load.KINDS:
+            print(f"-- {k}: {len(statements[k])} statements")
+            for sql in statements[k]:
+                print(f"   {sql[:300]}")
     print(f"load average {os.getloadavg()}")
     print("| request | CPU ms (median) | wall ms (median) | SQL statements |")
     print("|---|---:|---:|---:|")
+    total = [0.0, 0.0, 0.0]
     for k in load.KINDS:
         med = [load.percentile(x[k], 50) for x in (cpu, wall, queries)]
+        total = [t + m for t, m in zip(total, med, strict=True)]
         print(f"| {k} | {med[0]:.1f} | {med[1]:.1f} | {med[2]:.0f} |")
+    print(f"| **a voter** (sum) | {total[0]:.1f} | {total[1]:.1f} | {total[2]:.0f} |")
     if a.kind != "none":
         print(profiler.output_text(unicode=True, color=False, show_all="SHOW_ALL" in os.environ))
 
