@@ -243,3 +243,41 @@ def test_dead_worker_or_no_workers_falls_back(
 
     monkeypatch.setattr(ProcessPoolExecutor, "submit", refused)
     assert list(_read(config, ahead=True, monkeypatch=monkeypatch).merged.items()) == in_order
+
+
+@pytest.mark.parametrize(("ahead", "keep_records"), [(False, False), (True, False), (False, True)])
+def test_first_vote_column_past_the_sheet_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ahead: bool, keep_records: bool
+) -> None:
+    """A ``firstVoteColumnIndex`` past the last column read every ballot as blank, and the
+    winner was drawn by lot; it is refused, naming the workbook and the columns."""
+    names = _workbooks(tmp_path)
+    _contest(tmp_path, names)
+    path = tmp_path / "workbooks_config.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    for source in raw["cvrFileSources"]:
+        source["firstVoteColumnIndex"] = "9"  # the sheets run from A to E
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    config = load_config(path)
+    monkeypatch.setattr(ess, "READ_AHEAD_MIN_BYTES", 0 if ahead else 2**62)
+    monkeypatch.setattr(ess, "_cores", lambda: 2)
+    with pytest.raises(FormatError) as e:
+        read_sources(config, Collector(slice_kinds=("precinct",), keep_records=keep_records))
+    assert e.value.path == str(tmp_path / names[0])
+    assert (
+        "firstVoteColumnIndex 9 (I) is past the sheet's last column, 5 (E): no ranking would "
+        "be read and every ballot would be blank"
+    ) in str(e.value)
+
+
+def test_column_names_are_the_spreadsheet_s() -> None:
+    assert [ess._column_name(n) for n in (1, 5, 26, 27, 52, 53, 702, 703)] == [
+        "A",
+        "E",
+        "Z",
+        "AA",
+        "AZ",
+        "BA",
+        "ZZ",
+        "AAA",
+    ]

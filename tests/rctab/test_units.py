@@ -180,3 +180,20 @@ def test_cli_command_writes_reports_and_fails_cleanly(tmp_path: Path) -> None:
     assert failed.exit_code == 2
     assert "rules.tiebreakMode" in failed.output
     assert not (tmp_path / "p").exists()
+
+
+def test_first_vote_column_past_the_header_is_refused(tmp_path: Path) -> None:
+    """Past the header's last column every ballot was blank and the winner drawn by lot."""
+    path = _config(tmp_path)
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw["cvrFileSources"][0]["firstVoteColumnIndex"] = "5"  # id,A,B,C: four columns
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(FormatError) as e:
+        run_config(path, tmp_path / "out")
+    assert str(e.value).startswith(f"{tmp_path / 'cvr.csv'}:1: ")
+    assert "firstVoteColumnIndex 5 is past the header's last column, 4" in str(e.value)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    # The last column is still a column: C's rankings alone are read.
+    raw["cvrFileSources"][0]["firstVoteColumnIndex"] = "4"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    run_config(path, tmp_path / "out")

@@ -289,6 +289,7 @@ def _ballot_rows(
     sheet: Sheet, first_vote_row: int | None, layout: _Layout
 ) -> tuple[Sequence[int], Sequence[Sequence[object]]]:
     """Return the rows that hold ballots, checking each has a record id if a column is set."""
+    _check_first_column(sheet, layout)
     start = bisect_left(sheet.numbers, (first_vote_row or 1) - 1)
     numbers, rows = sheet.numbers[start:], sheet.cells[start:]
     if layout.id_col is not None:
@@ -300,6 +301,33 @@ def _ballot_rows(
                     path=layout.path,
                 )
     return numbers, rows
+
+
+def _column_name(number: int) -> str:
+    """Return a spreadsheet's name for 1-based column ``number`` (1: A, 27: AA)."""
+    name = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def _check_first_column(sheet: Sheet, layout: _Layout) -> None:
+    """Refuse a ``firstVoteColumnIndex`` past the sheet's last column.
+
+    Every ranking cell would be missing, so every ballot would be read as blank and the
+    winner drawn by lot: a config that names the wrong column, not an election.
+    """
+    width = max(map(len, sheet.cells), default=0)
+    if width and layout.first_col >= width:
+        last = layout.col0 + width
+        raise FormatError(
+            f"the config's firstVoteColumnIndex {layout.first_col + 1 + layout.col0} "
+            f"({_column_name(layout.first_col + 1 + layout.col0)}) is past the sheet's last "
+            f"column, {last} ({_column_name(last)}): no ranking would be read and every "
+            "ballot would be blank",
+            path=layout.path,
+        )
 
 
 def _layout(config: ContestConfig, index: int, col0: int, cache: dict[object, Any]) -> _Layout:

@@ -51,6 +51,14 @@ def read_generic_csv(config: ContestConfig, index: int, out: Collector) -> None:
         raise FormatError("file is empty: a header row of candidate names is required", path=path)
     header = rows[0]
     first_col = (source.first_vote_column_index or 1) - 1
+    if first_col >= len(header):
+        # Every ballot would be read as blank and the winner drawn by lot.
+        raise FormatError(
+            f"the config's firstVoteColumnIndex {first_col + 1} is past the header's last "
+            f"column, {len(header)}: no ranking would be read and every ballot would be blank",
+            path=path,
+            line=1,
+        )
     uwi = source.undeclared_write_in_label
     limit = max_rank(config)
 
