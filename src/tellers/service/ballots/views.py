@@ -81,15 +81,20 @@ def _voter(request: HttpRequest) -> _Ballot | None:
     data = request.session.get(VOTER)
     if not isinstance(data, dict):
         return None
-    election = (
-        Election.objects.select_related("organisation").filter(pk=int(data["election"])).first()
-    )
-    if election is None or not _ballot_open(election):
-        return None
     h = str(data.get("token_hash"))
-    if not RollEntry.objects.filter(election=election, token_hash=h, voted__isnull=True).exists():
+    # One query for both: the unspent roll entry (none once the link is spent or reissued)
+    # and, joined to it, the election with its organisation, as every voter's page shows.
+    entry = (
+        RollEntry.objects.filter(
+            election_id=int(data["election"]), token_hash=h, voted__isnull=True
+        )
+        .select_related("election__organisation")
+        .only("id", "election")
+        .first()
+    )
+    if entry is None or not _ballot_open(entry.election):
         return None
-    return _Ballot(election, h)
+    return _Ballot(entry.election, h)
 
 
 def _candidates(election: Election) -> list[Candidate]:
