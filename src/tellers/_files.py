@@ -35,11 +35,12 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def check_input(path: str | Path) -> None:
+def check_input(path: str | Path) -> os.stat_result:
     """Raise :class:`FormatError` naming ``path`` unless it is a regular file we may read.
 
     Symbolic links are followed (a link to a ballot file is a ballot file); what they lead
-    to must be regular.
+    to must be regular.  Return its status (the readers take its size from it).  The one
+    check for every input: the command line's and the readers' (``tellers.read``).
     """
     try:
         st = os.stat(path)
@@ -53,6 +54,7 @@ def check_input(path: str | Path) -> None:
         raise FormatError(f"not a regular file ({_kind(st.st_mode)}); give a file", path=path)
     if not os.access(path, os.R_OK):
         raise FormatError("cannot read: Permission denied", path=path)
+    return st
 
 
 def check_output(path: str | Path, *, force: bool = False) -> int | None:

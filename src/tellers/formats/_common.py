@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import csv
-import os
-import stat
 from pathlib import Path
 
 from .. import limits as _limits
+from .._files import check_input
 from ..errors import FormatError
 from ..limits import MAX_PAPERS
 
@@ -31,18 +30,11 @@ def check_file(path: str | Path) -> int:
     """Refuse what is not a regular file, or is larger than the limit; return its size.
 
     A device (``/dev/zero``), a FIFO or a terminal would be read without end; a file past
-    :attr:`tellers.limits.Limits.max_bytes` is refused before a byte of it is read.
+    :attr:`tellers.limits.Limits.max_bytes` is refused before a byte of it is read.  The
+    first is the command line's own check (:func:`tellers._files.check_input`): one check,
+    one message, whichever reads the file first.
     """
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise FormatError("no such file", path=path) from None
-    except OSError as e:
-        raise FormatError(f"cannot read: {e.strerror}", path=path) from None
-    if not stat.S_ISREG(st.st_mode):
-        if stat.S_ISDIR(st.st_mode):
-            raise FormatError("is a directory, not a file", path=path)
-        raise FormatError("not a regular file (a device, pipe or socket is not read)", path=path)
+    st = check_input(path)
     limit = _limits.current().max_bytes
     if st.st_size > limit:
         raise FormatError(
