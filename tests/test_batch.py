@@ -57,6 +57,7 @@ def test_json_lines_one_per_file(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert captured.err == ""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("output", ["json", "csv", "text"])
 def test_batch_prints_what_tellers_count_prints(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], output: str

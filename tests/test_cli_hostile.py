@@ -191,6 +191,7 @@ tellers.cli.main()
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("exc", "code"),
     [("RecursionError('deep')", 3), ("KeyboardInterrupt", 130), ("MemoryError()", 3)],
@@ -338,6 +339,7 @@ def test_input_in_a_folder_that_cannot_be_entered(
     assert "Traceback" not in r.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
 def test_a_device_as_input_is_refused_at_once(device: str) -> None:
     run = _tellers("count", device, "--input-format", "blt", timeout=30)
@@ -539,6 +541,7 @@ tellers.cli.main()
 """
 
 
+@pytest.mark.slow
 def test_interrupting_many_files_leaves_no_worker_traceback(tmp_path: Path) -> None:
     """Ctrl-C reaches every process of the group: the workers must not print tracebacks."""
     import signal
@@ -583,6 +586,7 @@ def test_verify_refuses_an_existing_out_before_it_counts(tmp_path: Path) -> None
     assert out.read_text() == "earlier"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [
@@ -723,6 +727,7 @@ def _quiet_end(run: subprocess.Popen[bytes], stderr: bytes) -> None:
     assert stderr == b""
 
 
+@pytest.mark.slow
 def test_head_of_a_long_output_ends_quietly(tmp_path: Path) -> None:
     """``tellers count X | head -1`` exited 1 (typer's code for a broken pipe); it is a reader
     who had enough, not a failure: exit 0, nothing on stderr."""
@@ -743,6 +748,7 @@ def test_head_of_a_long_output_ends_quietly(tmp_path: Path) -> None:
     _quiet_end(writer, stderr)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [
@@ -799,6 +805,7 @@ def _wide(path: Path, n: int, name_length: int = 8) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["count", "compare"])
 def test_max_candidates_is_raised_from_the_command_line(tmp_path: Path, command: str) -> None:
     """1,001 candidates are past the default limit; ``--max-candidates`` raises it."""
@@ -813,6 +820,7 @@ def test_max_candidates_is_raised_from_the_command_line(tmp_path: Path, command:
     assert "1000".rjust(8, "x") in r.stdout  # the last candidate, with the most votes, wins
 
 
+@pytest.mark.slow
 def test_limits_reach_the_worker_processes(tmp_path: Path) -> None:
     """Several files are read by forked workers, under the limits the command was given."""
     a = _wide(tmp_path / "a.blt", 1001)

@@ -26,6 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from formats.test_fuzz import SEEDS, SUFFIX, _write, near_valid
 from hostile import CASES, corpus
 
+# Every reader over a corpus of damaged files: seconds; not in scripts/test --fast.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 
 #: Runs in the limited subprocess: argv[1] is a JSON list of [name, path, format].

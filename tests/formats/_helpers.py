@@ -7,18 +7,17 @@ from pathlib import Path
 
 import pytest
 
+# By name, not relatively: this folder is a package of its own (its __init__.py) and ``tests``
+# is not; tests/conftest.py has imported ``tests._shared`` before any test module.
+from tests._shared import require_shared_data
+
 from tellers.errors import FormatError
 from tellers.model import Election
 
-#: Real election data, read in place: ``../shared/data`` from the repository root.
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
-
 
 def shared(*parts: str) -> Path:
-    """Return a path under the shared data folder, skipping the test if the folder is absent."""
-    if not DATA.is_dir():
-        pytest.skip(f"shared test data not found at {DATA}")
-    return DATA.joinpath(*parts)
+    """Return a path under the shared data folder (its tests carry ``pytest.mark.shared_data``)."""
+    return require_shared_data().joinpath(*parts)
 
 
 def put(tmp_path: Path, name: str, content: str | bytes) -> Path:

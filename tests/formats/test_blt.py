@@ -112,6 +112,7 @@ def test_round_trip(tmp_path: Path) -> None:
 # --- real files -------------------------------------------------------------------------------
 
 
+@pytest.mark.shared_data
 def test_droop_tie_option() -> None:
     e = read(shared("droop", "blt", "42t.blt"))
     assert e.options == {"tie": "3 2 1"}
@@ -122,6 +123,7 @@ def test_droop_tie_option() -> None:
     assert e.ballots == (Ballot(((0,), (1,)), 4), Ballot(((2,),), 2))
 
 
+@pytest.mark.shared_data
 def test_droop_withdrawn_option_matches_withdrawn_line() -> None:
     opt = read(shared("droop", "blt", "SCwopt.blt"))
     line = read(shared("droop", "blt", "SCw.blt"))
@@ -130,6 +132,7 @@ def test_droop_withdrawn_option_matches_withdrawn_line() -> None:
     assert opt.title == "GPUS Steering Committee Election 2005-07-24"
 
 
+@pytest.mark.shared_data
 def test_droop_equal_ranks_with_nicknames() -> None:
     e = read(shared("droop", "blt", "meek", "eq1.blt"))
     assert e.ballots == (
@@ -139,6 +142,7 @@ def test_droop_equal_ranks_with_nicknames() -> None:
     )
 
 
+@pytest.mark.shared_data
 def test_droop_bom_matches_plain_utf8() -> None:
     bom = read(shared("droop", "blt", "42ubom.blt"))
     plain = read(shared("droop", "blt", "42u.blt"))
@@ -147,6 +151,7 @@ def test_droop_bom_matches_plain_utf8() -> None:
     assert bom.ballots == plain.ballots
 
 
+@pytest.mark.shared_data
 def test_droop_title_source_and_notes() -> None:
     # Droop's own report calls this election 'M135: Gen v1.1 1 3 45'; two quoted lines and
     # unquoted notes follow the title.
@@ -158,6 +163,7 @@ def test_droop_title_source_and_notes() -> None:
     assert e.ballots[1] == Ballot(((0,), (6,)), 2)
 
 
+@pytest.mark.shared_data
 def test_scottish_doubled_quotes() -> None:
     e = read(shared("scotland", "blt", "10_cands", "aberdeen_2022_ward6.blt"))
     archer = e.candidates[e.index('Vish ARCHER "Scottish Conservative and Unionist (Con)"')]
@@ -165,6 +171,7 @@ def test_scottish_doubled_quotes() -> None:
     assert e.title == "Tillydrone-Seaton-Old Aberdeen Ward"
 
 
+@pytest.mark.shared_data
 def test_scottish_ward_name_as_title() -> None:
     e = read(shared("scotland", "blt", "4_cands", "aberdeenshire_2022_ward6.blt"))
     assert e.title == "Ward 6 - Peterhead South and Cruden"
@@ -174,6 +181,7 @@ def test_scottish_ward_name_as_title() -> None:
     assert e.total_weight == 3395
 
 
+@pytest.mark.shared_data
 def test_glasgow_2007_names_from_comments() -> None:
     e = read(shared("scotland", "blt", "10_cands", "glasgow_2007_calton.blt"))
     assert e.names[0] == "Gary Barton (Ind)"
@@ -182,6 +190,7 @@ def test_glasgow_2007_names_from_comments() -> None:
     assert e.seats == 3
 
 
+@pytest.mark.shared_data
 def test_whole_archive_loads() -> None:
     files = sorted(shared("scotland", "blt").glob("*/*.blt"))
     files += sorted(shared("droop", "blt").glob("**/*.blt"))

@@ -78,6 +78,7 @@ def test_round_trip(tmp_path: Path) -> None:
     assert again.title == "t"
 
 
+@pytest.mark.shared_data
 def test_round_trip_of_a_real_election() -> None:
     e = read(shared("droop", "blt", "meek", "eq2.blt"))
     again = csv_ranks.loads(csv_ranks.dumps(e))

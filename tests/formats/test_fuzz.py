@@ -25,6 +25,9 @@ from tellers.formats import (
 from tellers.formats._common import read_text, split_lines
 from tellers.model import Election
 
+# Many generated files through every reader: seconds; not in scripts/test --fast.
+pytestmark = pytest.mark.slow
+
 #: One valid file per format, using as many of its features as fit.
 SEEDS: dict[str, str] = {
     "blt": '''\

@@ -118,6 +118,7 @@ def test_a_device_is_not_read(fmt: str) -> None:
         tellers.read("/dev/zero", fmt)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("case", "words"),
     [

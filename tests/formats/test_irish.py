@@ -70,6 +70,7 @@ MANIFEST = {
 }
 
 
+@pytest.mark.shared_data
 @pytest.mark.parametrize("name", sorted(MANIFEST))
 def test_constituency_matches_manifest(name: str) -> None:
     ballots, first = MANIFEST[name]
@@ -84,6 +85,7 @@ def test_constituency_matches_manifest(name: str) -> None:
     assert tally == first
 
 
+@pytest.mark.shared_data
 def test_dublin_north_names() -> None:
     e = read(shared("ireland-2002", "DublinNorth2002.csv"))
     assert e.names == (

@@ -75,6 +75,7 @@ def test_round_trip(tmp_path: Path) -> None:
     _same(json_ballots.load(path), e)
 
 
+@pytest.mark.shared_data
 def test_round_trip_of_real_elections(tmp_path: Path) -> None:
     for parts in (
         ("droop", "blt", "SCwopt.blt"),

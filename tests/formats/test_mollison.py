@@ -49,6 +49,7 @@ def test_gap_in_ranks(tmp_path: Path) -> None:
     assert e.ballots == (Ballot(((0,), (), (2,)), 1),)
 
 
+@pytest.mark.shared_data
 def test_every_2022_ward_loads_and_agrees_with_its_header() -> None:
     files = sorted(shared("scotland", "2022-dat").glob("*/*.dat"))
     assert len(files) == 355
@@ -65,6 +66,7 @@ def test_every_2022_ward_loads_and_agrees_with_its_header() -> None:
     assert papers == 1_857_181
 
 
+@pytest.mark.shared_data
 def test_real_ward_details() -> None:
     e = read(shared("scotland", "2022-dat", "Aberdeen", "10_Midstocket-Rosemount.dat"))
     assert e.title == "10 Midstocket-Rosemount"

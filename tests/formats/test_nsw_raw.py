@@ -103,6 +103,7 @@ def test_bad_header_and_bad_zip(tmp_path: Path) -> None:
     fails_at(read, bad, None, "not a zip")
 
 
+@pytest.mark.shared_data
 @pytest.mark.parametrize("name", ["Albury", "Clarence", "Sydney"])
 def test_agrees_with_the_preflib_copy(name: str) -> None:
     """The 2023 raw files hold the same formal ballots as PrefLib's ``.soi`` files 187-279."""
@@ -122,6 +123,7 @@ def test_agrees_with_the_preflib_copy(name: str) -> None:
     assert count(raw, "av").elected_names == count(soi, "av").elected_names
 
 
+@pytest.mark.shared_data
 @pytest.mark.parametrize(
     "rel",
     ["nsw-la/soi/00058-00000187.soi", "nsw-la/soi/00058-00000001.soi"],
@@ -134,6 +136,7 @@ def test_fast_preflib_equals_careful(rel: str) -> None:
     assert (fast.names, fast.ballots, fast.title) == (careful.names, careful.ballots, careful.title)
 
 
+@pytest.mark.shared_data
 def test_fast_mollison_equals_careful() -> None:
     path = shared("scotland", "2022-dat", "Aberdeen", "10_Midstocket-Rosemount.dat")
     fast = mollison.load(path)
@@ -223,6 +226,7 @@ def papers(draw: st.DrawFn) -> list[str]:
     return rows
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout", ["whole", "one block", "streamed"])
 @settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

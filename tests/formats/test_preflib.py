@@ -63,6 +63,7 @@ def test_title_defaults_to_file_name(tmp_path: Path) -> None:
     assert e.ballots == (Ballot(((1,), (0,)), 1),)
 
 
+@pytest.mark.shared_data
 def test_smallest_nsw_district() -> None:
     e = read(shared("nsw-la", "soi", "00058-00000169.soi"))
     assert e.title == "South Coast 2019"
@@ -77,6 +78,7 @@ def test_smallest_nsw_district() -> None:
     assert e.ballots[-1] == Ballot(((2,), (1,)), 57)
 
 
+@pytest.mark.shared_data
 def test_another_nsw_district() -> None:
     e = read(shared("nsw-la", "soi", "00058-00000131.soi"))
     assert e.title == "Keira 2019"

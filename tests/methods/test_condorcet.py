@@ -425,6 +425,7 @@ def test_summary() -> None:
     assert (t["winner"], t["loser"]) == ("N", "M")
 
 
+@pytest.mark.slow
 def test_large_election_is_fast_and_exact() -> None:
     """100,000 distinct ballots over 12 candidates: the matrix agrees with a direct count."""
     rng = np.random.default_rng(7)
@@ -494,6 +495,7 @@ def relabel(e: Election, perm: list[int]) -> Election:
     return Election(tuple(cands), ballots)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(elections())
 def test_matrix_matches_direct_count(e: Election) -> None:
@@ -505,6 +507,7 @@ def test_matrix_matches_direct_count(e: Election) -> None:
     assert (np.diag(d) == 0).all()
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(elections(), st.data())
 def test_relabelling_and_reordering(e: Election, data: st.DataObject) -> None:
@@ -547,6 +550,7 @@ def test_relabelling_and_reordering(e: Election, data: st.DataObject) -> None:
         assert count(renamed, method, seed=5).elected == count(e, method, seed=5).elected
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(elections(), st.integers(0, 3))
 def test_condorcet_winner_wins_and_loser_loses(e: Election, seed: int) -> None:
@@ -577,6 +581,7 @@ def verify() -> ModuleType:
     return condorcet
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(e=elections(max_candidates=4))
 def test_small_elections_agree_with_pref_voting(verify: ModuleType, e: Election) -> None:

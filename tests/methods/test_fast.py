@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,9 @@ from tellers._arrays import ArrayElection, arrays_of
 from tellers.arithmetic import FixedArithmetic
 from tellers.methods import _fast, av, scottish, wigm
 from tellers.model import Candidate, Election, Result
+
+# Large generated elections counted both ways: seconds; not in scripts/test --fast.
+pytestmark = pytest.mark.slow
 
 
 @st.composite

@@ -31,6 +31,8 @@ from tellers.formats import read
 from tellers.methods import count
 from tellers.model import Election, Outcome, Result, TieMethod
 
+from .._shared import SHARED_DATA
+
 A, B, C, D, E = range(5)
 
 
@@ -580,8 +582,7 @@ def test_random_counts_are_invariant_under_relabelling(
 #   seed under which our lots fall the same way (checking the tied sets are the same), and then
 #   compare everything; only *which* candidate the lot picks is not a check.
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
-DROOP = DATA / "droop"
+DROOP = SHARED_DATA / "droop"
 TAG = "-scotland-fixed-p5-d5"
 
 
@@ -732,6 +733,7 @@ def _count_matching_lots(election: Election, droop: DroopCount, kept: list[Droop
     raise AssertionError("no seed makes our lots fall as Droop's did")
 
 
+@pytest.mark.shared_data
 @pytest.mark.parametrize("rel", _droop_cases())
 def test_matches_droop_reference(rel: Path | None) -> None:
     """Round by round: each candidate's votes, non-transferable, residual, who, in what order."""

@@ -202,6 +202,7 @@ def test_hashset_order_is_javas() -> None:
     assert hashset_order(["Dopey", "Sneezy"]) == ["Sneezy", "Dopey"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     shutil.which("javac") is None or shutil.which("java") is None, reason="no JDK installed"
 )
