@@ -170,6 +170,7 @@ def plain_csv(draw: st.DrawFn) -> bytes:
     return (bom + end.join(lines) + draw(st.sampled_from(["", end]))).encode("utf-8")
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(plain_csv())
 def test_columnar_path_equals_careful_parser(data: bytes) -> None:

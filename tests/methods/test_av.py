@@ -281,6 +281,7 @@ def relabelled(draw: st.DrawFn) -> tuple[Election, list[int]]:
     return Election.from_orders([f"c{i}" for i in range(n)], orders), list(perm)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(relabelled())
 def test_invariance_property(case: tuple[Election, list[int]]) -> None:

@@ -640,6 +640,7 @@ def test_committed_table_is_current(crosscheck: tuple[list[Any], str]) -> None:
     assert committed.read_text(encoding="utf-8") == report
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.data())
 def test_array_tally_equals_positions(data: st.DataObject) -> None:

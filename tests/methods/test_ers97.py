@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -492,6 +493,7 @@ def profiles(draw: st.DrawFn) -> tuple[int, list[tuple[list[int], int]], int, li
     return n, ballots, seats, list(perm)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(profiles())
 def test_invariant_under_renaming_and_reordering(

@@ -207,6 +207,7 @@ def test_registry_names() -> None:
     assert count(e, "plurality").elected_names == ("A",)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.data())
 def test_ballot_arrays_count_as_ballots_do(data: st.DataObject) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -60,6 +61,7 @@ def assert_same(grouped: Result, walked: Result) -> None:
 
 # Rational values can grow without bound over many iterations (meek.py says so), so random
 # elections are counted in the fixed-point arithmetics; the rational one is in the worked case.
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(
     elections(equal=False),
@@ -71,6 +73,7 @@ def test_grouped_equals_walked(election: Election, rule: str, arithmetic: str) -
     assert_same(grouped, walked)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(elections(equal=True), st.sampled_from(sorted(RULES)))
 def test_grouped_equals_walked_with_equal_ranks(election: Election, rule: str) -> None:

@@ -542,6 +542,7 @@ def elections(draw: st.DrawFn) -> tuple[list[str], Orders, int, list[int]]:
     return names, list(ballots), seats, list(perm)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(elections())
 def test_random_counts_are_invariant_under_relabelling(

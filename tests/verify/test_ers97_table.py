@@ -120,6 +120,7 @@ def small_elections(draw: st.DrawFn) -> Election:
     return Election.from_orders([f"c{i}" for i in range(n)], orders, seats=seats)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(small_elections())
 def test_undoing_every_difference_gives_the_scottish_count(e: Election) -> None:
