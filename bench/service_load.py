@@ -542,15 +542,15 @@ def session_cpu(sid: int) -> float:
 def postgres_cpu(dbname: str) -> float:
     """CPU seconds of the living PostgreSQL backends connected to ``dbname``.
 
-    A backend's command line names its database ("postgres: USER DB HOST(PORT) STATE"); the
-    app's connections persist (CONN_MAX_AGE), so read before gunicorn stops they hold the
-    run's whole share of PostgreSQL's CPU (less its background writer and WAL writer).
+    A backend's command line names its database ("postgres: [CLUSTER:] USER DB HOST(PORT)
+    STATE"); the app's connections persist (CONN_MAX_AGE), so read before gunicorn stops they
+    hold the run's whole share of PostgreSQL's CPU (less its background and WAL writers').
     """
     ticks = 0
     for pid, f in _procs():
         with suppress(OSError):
             cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").split()
-            if cmd[:1] == [b"postgres:"] and dbname.encode() in cmd[1:3]:
+            if cmd[:1] == [b"postgres:"] and dbname.encode() in cmd[1:4]:
                 ticks += int(f[11]) + int(f[12])
     return ticks / _TICK
 
@@ -647,6 +647,7 @@ def finish_election(election_id: int, out: Path) -> dict[str, Any]:
 
     django.setup()
     from django.contrib.auth.models import User
+    from django.contrib.sessions.models import Session
 
     from tellers.service.ballots.models import SealedBallot
     from tellers.service.ballots.sealing import read_key_file
@@ -682,6 +683,8 @@ def finish_election(election_id: int, out: Path) -> dict[str, Any]:
             election=election, voted="online"
         ).count(),
         "roll_size": RollEntry.objects.filter(election=election).count(),
+        # Rows in the database's session table (none where sessions live in the cache).
+        "session_rows": Session.objects.count(),
         "count_seconds": round(count_s, 2),
         "bundle": str(bundle),
         "problems": verify_bundle(bundle),
@@ -1040,6 +1043,7 @@ def main() -> None:
             "load_after": [round(x, 2) for x in load_after],
             "latency_ms": summary(stats),
             "count_seconds": finish["count_seconds"],
+            "session_rows": finish["session_rows"],
             "problems": problems,
             "pgbench": ceiling,
         }
