@@ -3,6 +3,7 @@
     .venv/bin/python bench/service_load.py [--voters 2000] [--concurrency 200]
         [--workers 2] [--threads 8] [--db postgres|sqlite] [--burst] [--no-pgbench]
         [--json FILE]
+    .venv/bin/python bench/service_load.py --floor [--floor-requests 10000]
 
 The service runs as docs/deploy.md has it: ``gunicorn -c python:tellers.service.gunicorn_conf``
 with ``TELLERS_DEBUG=0``, the production checks satisfied, static files collected, on a fresh
@@ -35,6 +36,11 @@ own tables: the four statements ``cast_ballot`` issues (find the roll row by its
 read the election, the conditional UPDATE that spends the credential, the INSERT of a 304-byte
 sealed ballot with its receipt), one transaction each, against a second election with a roll
 of a million rows, with as many clients as gunicorn holds connections and with 64.
+
+``--floor`` sets up no election: it measures the requests per second this machine serves, with
+the same environment, gunicorn config and driver, of a bare WSGI app (``floor_hello.py``), of
+the service's whole middleware in front of an empty view (``floor_django.py``) and of the home
+page; a voter's six requests can go no faster than six of the second.
 
 The driver is a small asyncio HTTP/1.1 client on raw streams (no dependency, and far less CPU
 than a general client: on two cores the driver competes with the server it measures; its CPU

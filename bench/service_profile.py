@@ -1,6 +1,7 @@
 """Where a voter's requests spend their time: the six pages, in process, under pyinstrument.
 
     .venv/bin/python bench/service_profile.py [--voters 200] [--db postgres|sqlite] [--kind cast]
+        [--sql]
 
 Sets up the same election as bench/service_load.py (production settings, DEBUG off, a fresh
 PostgreSQL database dropped afterwards), then runs ``--voters`` voters one after another through
