@@ -128,3 +128,45 @@ def test_map_files_raises_the_first_error_after_the_results_before_it(tmp_path: 
         for path, text in map_files(files, lambda p: p.read_text(), jobs=2):
             given.append((path.name, text))
     assert given == [("f0", "ok"), ("f1", "ok")]
+
+
+def test_option_passes_through_the_methods_own_parsing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--option KEY=VALUE`` reaches the method as ``tellers count --option`` does."""
+    d = folder(tmp_path, 2)
+    assert main([str(d), "-m", "meek", "-O", "arithmetic=rational", "--format", "json"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    rational = count(read(EXAMPLE), "meek", options={"arithmetic": "rational"})
+    assert rational != count(read(EXAMPLE), "meek")  # the option changes the count
+    want = json.loads(render_results([rational], "json"))
+    assert [{k: v for k, v in json.loads(x).items() if k != "source"} for x in lines] == [want] * 2
+    # Same options, same bytes as the command line.
+    from typer.testing import CliRunner
+
+    from tellers.cli import app
+
+    args = [str(d), "-m", "meek", "-O", "arithmetic=rational", "--option", "ties=listed"]
+    assert main([*args, "-f", "json"]) == 0
+    cli = CliRunner().invoke(app, ["count", *args, "-f", "json"])
+    assert cli.exit_code == 0, cli.output
+    assert cli.stdout == capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-m", "meek", "-O", "omgea=9"], "method 'meek' has no option 'omgea'; its options:"),
+        (["-m", "scotland", "-O", "precision=9"], "the rule fixes it at 5, not 9: [48(3)]"),
+        (["-m", "meek", "-O", "ties"], "--option takes KEY=VALUE, not 'ties'"),
+        (["-m", "meek", "-O", "ties=lot", "-O", "ties=listed"], "--option ties given twice"),
+        (["-m", "fptp", "-O", "ties=lot"], "method 'fptp' takes no options (given: ties)"),
+    ],
+)
+def test_a_bad_option_stops_the_run_before_any_file_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    missing = tmp_path / "nowhere.blt"  # never read: the options are refused first
+    assert main([str(missing), *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "nowhere.blt" not in err

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ._workers import forking, keep_freed_memory
-from .errors import FormatError, TellersError
+from .errors import ConfigurationError, FormatError, TellersError
 from .formats import FORMATS, SUFFIXES, _common, format_for, read
 from .methods import REGISTRY
 from .methods.options import Options
@@ -307,6 +307,23 @@ def count_command(
     return results
 
 
+def _option_pairs(items: Sequence[str] | None) -> dict[str, str]:
+    """Return ``--option KEY=VALUE`` pairs as a mapping, as ``tellers count`` reads them.
+
+    Only split here; the method's own ``parse_options`` checks names and values (in
+    :func:`count_files`, before any file is read), so both commands refuse alike.
+    """
+    options: dict[str, str] = {}
+    for item in items or ():
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigurationError(f"--option takes KEY=VALUE, not {item!r}")
+        if key.strip() in options:
+            raise ConfigurationError(f"--option {key.strip()} given twice")
+        options[key.strip()] = value.strip()
+    return options
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Count files from the command line without the typer app (used by the benchmarks)."""
     import argparse
@@ -319,9 +336,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--input-format")
     parser.add_argument("--format", "-f", default="text", choices=["text", "json", "csv"])
     parser.add_argument("--jobs", type=int)
+    parser.add_argument(
+        "--option",
+        "-O",
+        action="append",
+        metavar="KEY=VALUE",
+        help="an option of the method, as for tellers count (repeatable)",
+    )
     args = parser.parse_args(argv)
     done: list[Path] = []
     try:
+        options = _option_pairs(args.option)
         results = count_command(
             args.files,
             args.method,
@@ -331,6 +356,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             output=args.format,
             jobs=args.jobs,
             on_result=lambda p, _: done.append(p),
+            options=options,
         )
     except TellersError as e:
         print(f"error: {e}", file=sys.stderr)
