@@ -6,8 +6,8 @@ our own code.  The working is in each test's docstring.  Conventions used in the
 
 * quota [46] = floor(valid papers / (seats + 1)) + 1;
 * transfer value [48(3)] = surplus x (value of the paper when received) / (candidate's total),
-  "calculated to five decimal places (any remainder being ignored)", i.e. truncated; written
-  ``tv(a/b)`` below;
+  "the calculation being made to five decimal places (any remainder being ignored)", i.e.
+  truncated; written ``tv(a/b)`` below;
 * an excluded candidate's papers move at the value each was received at [50(4)];
 * "nt" = non-transferable, "loss" = the fraction dropped by truncation (surplus minus what moved
   minus what became non-transferable).
