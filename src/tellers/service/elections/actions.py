@@ -4,7 +4,8 @@ Each checks the actor's role and the election's state, does its work in one tran
 appends the audit entry.  Views, management commands, Celery tasks and tests call these;
 nothing else changes an election.  (Roll import is in :mod:`.roll`; casting is in
 :mod:`tellers.service.ballots.actions`; close, count and publish in
-:mod:`tellers.service.publication.actions`.)
+:mod:`tellers.service.publication.actions`; opening and closing on schedule, which does acts of
+both, in :mod:`tellers.service.tasks`.)
 """
 
 from __future__ import annotations
@@ -33,12 +34,11 @@ from .models import (
     RollEntry,
     State,
 )
-from .roles import GROUPS, Role, require
+from .roles import GROUPS, SYSTEM, Role, require
 
 __all__ = [
     "SYSTEM",
     "add_candidate",
-    "advance_schedules",
     "appoint",
     "cancel",
     "create_election",
@@ -56,8 +56,6 @@ __all__ = [
 ]
 
 User = UserModel | AnonymousUser
-#: The actor recorded for acts the service does by itself (scheduled opening and closing).
-SYSTEM = "system"
 
 #: States in which the candidates and the roll may still change.
 SETUP_STATES = (State.DRAFT, State.NOMINATIONS, State.SCHEDULED)
@@ -338,21 +336,6 @@ def open_ballot(user: User | str, election: Election) -> None:
             candidates=[c.name for c in election.candidates.filter(withdrawn=False)],
             public_key=election.public_key,
         )
-
-
-def advance_schedules(now: dt.datetime | None = None) -> list[str]:
-    """Open and close scheduled elections whose times have come; return what was done."""
-    from tellers.service.publication.actions import close_ballot
-
-    now = now or timezone.now()
-    done: list[str] = []
-    for e in Election.objects.filter(state=State.SCHEDULED, opens_at__lte=now):
-        open_ballot(SYSTEM, e)
-        done.append(f"opened {e.slug}")
-    for e in Election.objects.filter(state=State.OPEN, closes_at__lte=now):
-        close_ballot(SYSTEM, e)
-        done.append(f"closed {e.slug}")
-    return done
 
 
 def cancel(user: User, election: Election, *, reason: str) -> None:

@@ -13,9 +13,13 @@ from django.core.exceptions import PermissionDenied
 
 from .models import Appointment, Election
 
-__all__ = ["GROUPS", "PERMISSION", "Role", "has_role", "require", "roles_of"]
+__all__ = ["GROUPS", "PERMISSION", "SYSTEM", "Role", "has_role", "require", "roles_of"]
 
 Role = Appointment.Role
+
+#: The actor recorded for acts the service does by itself (scheduled opening and closing): it
+#: holds no role, and the acts it may do (``open_ballot``, ``close_ballot``) skip the check.
+SYSTEM = "system"
 
 #: The permission each role needs (codename in the ``elections`` app).
 PERMISSION: dict[str, str] = {

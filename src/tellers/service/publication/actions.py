@@ -31,9 +31,8 @@ from tellers.service.audit.chain import append
 
 from ..ballots.models import PaperKeying, SealedBallot
 from ..ballots.sealing import open_ballot
-from ..elections.actions import SYSTEM
 from ..elections.models import Channel, Election, ReceiptMode, State
-from ..elections.roles import Role, require
+from ..elections.roles import SYSTEM, Role, require
 from ..errors import ServiceError, WrongState
 from .models import Count, Publication, SignOff
 
