@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ._workers import forking, keep_freed_memory
-from .errors import ConfigurationError, FormatError, TellersError
+from .errors import FormatError, TellersError
 from .formats import FORMATS, SUFFIXES, _common, format_for, read
 from .methods import REGISTRY
-from .methods.options import Options
+from .methods.options import Options, split_pairs
 from .model import Result
 from .report.results import render_results
 
@@ -307,23 +307,6 @@ def count_command(
     return results
 
 
-def _option_pairs(items: Sequence[str] | None) -> dict[str, str]:
-    """Return ``--option KEY=VALUE`` pairs as a mapping, as ``tellers count`` reads them.
-
-    Only split here; the method's own ``parse_options`` checks names and values (in
-    :func:`count_files`, before any file is read), so both commands refuse alike.
-    """
-    options: dict[str, str] = {}
-    for item in items or ():
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise ConfigurationError(f"--option takes KEY=VALUE, not {item!r}")
-        if key.strip() in options:
-            raise ConfigurationError(f"--option {key.strip()} given twice")
-        options[key.strip()] = value.strip()
-    return options
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Count files from the command line without the typer app (used by the benchmarks)."""
     import argparse
@@ -346,7 +329,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     done: list[Path] = []
     try:
-        options = _option_pairs(args.option)
+        options = split_pairs(args.option)
         results = count_command(
             args.files,
             args.method,

@@ -35,6 +35,7 @@ from ._terminal import fail, has_controls, plain_console, printable, say, say_er
 from .errors import FormatError, TellersError
 from .formats import FORMATS, format_for, read, suffix_for
 from .methods import REGISTRY
+from .methods.options import split_pairs
 from .model import Result
 from .report import render_comparison
 from .report.results import render_results
@@ -341,15 +342,8 @@ def _method_options(method: str, given: Sequence[str] | None) -> dict[str, str]:
 
     Checked before any file is read, so a misspelt option is not reported once per file.
     """
-    options: dict[str, str] = {}
-    for item in given or ():
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise _fail(f"--option takes KEY=VALUE, not {item!r}")
-        if key.strip() in options:
-            raise _fail(f"--option {key.strip()} given twice")
-        options[key.strip()] = value.strip()
     try:
+        options = split_pairs(given)
         REGISTRY.get(method).parse_options(options)
     except TellersError as e:
         raise _fail(str(e)) from None

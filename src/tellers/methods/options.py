@@ -60,6 +60,7 @@ __all__ = [
     "listed_order",
     "option",
     "parse_options",
+    "split_pairs",
 ]
 
 #: Droop's arithmetics: fixed point, guarded fixed point, exact rationals, whole numbers.
@@ -279,6 +280,24 @@ def parse_options(
     opts = cls(**values)
     _validate(opts, method)
     return opts
+
+
+def split_pairs(items: Sequence[str] | None) -> dict[str, str]:
+    """Return command-line ``KEY=VALUE`` items as a mapping, only split, not yet checked.
+
+    The one reading of ``--option`` for ``tellers count`` and ``python -m tellers.batch``, so
+    both refuse a malformed item or a key given twice in the same words; the method's
+    :func:`parse_options` then checks names and values.
+    """
+    options: dict[str, str] = {}
+    for item in items or ():
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigurationError(f"--option takes KEY=VALUE, not {item!r}")
+        if key.strip() in options:
+            raise ConfigurationError(f"--option {key.strip()} given twice")
+        options[key.strip()] = value.strip()
+    return options
 
 
 def listed_order(election: Election) -> tuple[CandidateIndex, ...]:
