@@ -71,7 +71,7 @@ def read_text(path: str | Path) -> str:
     if "\x00" in text:
         line = len(split_lines(text[: text.index("\x00")]))
         raise FormatError("contains a NUL byte: not a text file", path=p, line=line)
-    if not text.strip():
+    if not text or text.isspace():  # not strip(): a copy of the whole text
         raise FormatError("file is empty", path=p, line=1)
     return text
 

@@ -28,10 +28,12 @@ so that every error can name the line it is on.
 from __future__ import annotations
 
 import bisect
+import gc
 import itertools
 import json
 import re
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -258,8 +260,136 @@ class _Checker:
 def load(path: str | Path) -> Election:
     """Read a JSON election file (with the C decoder where the file is plain)."""
     text = read_text(path)
-    fast = _load_fast(text, path)
+    # Millions of small lists and tuples are made and kept: the cyclic collector, run again
+    # and again over all of them as they pile up, would take a fifth of the time, and none
+    # of them can be part of a cycle.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        fast = _load_scanned(text, path)
+        if fast is None:
+            fast = _load_fast(text, path)
+    finally:
+        if collecting:
+            gc.enable()
     return fast if fast is not None else loads(text, path=path)
+
+
+# The JSON grammar of a ballot object as dumps() writes it (any whitespace), for the scan:
+# possessive, so that no text is tried twice.
+_J_WS = r"[ \t\n\r]*+"
+_J_STRING = r'"(?:[^"\\\x00-\x1f]++|\\.)*+"'
+_J_RANK = rf"(?:{_J_STRING}|\[{_J_WS}(?:{_J_STRING}(?:{_J_WS},{_J_WS}{_J_STRING})*+)?{_J_WS}\])"
+_J_RANKING = rf"\[{_J_WS}(?:{_J_RANK}(?:{_J_WS},{_J_WS}{_J_RANK})*+)?{_J_WS}\]"
+
+
+def _ballot_grammar(ranking: str) -> re.Pattern[str]:
+    """Return the grammar of a ballot object: its ranking, and its count if it has one."""
+    return re.compile(
+        rf'\{{{_J_WS}"ranking"{_J_WS}:{_J_WS}({ranking}){_J_WS}'
+        rf'(?:,{_J_WS}"count"{_J_WS}:{_J_WS}(0|[1-9][0-9]{{0,18}}){_J_WS})?\}}'
+    )
+
+
+#: A ballot object, as written: its ranking, and its count if it has one.
+_BALLOT_OBJECT = _ballot_grammar(_J_RANKING)
+#: The same where no name holds an escape (most files): quicker to match.
+_PLAIN_BALLOT_OBJECT = _ballot_grammar(_J_RANKING.replace(_J_STRING, r'"[^"\\\x00-\x1f]*+"'))
+#: What may be a ballot, with the "[" or "," before it: braces round text without braces.
+#: Any other character is matched alone, outside the group: a scan that finds one finds text
+#: that is not a list of objects.  Each distinct text is then matched against the grammar
+#: (``_BALLOT_OBJECT``): a brace inside a name cuts an object short, and the piece will not match.
+_OBJECT_TEXT = re.compile(rf"[\[,]{_J_WS}(\{{[^{{}}]*+\}}){_J_WS}|[\s\S]")
+_BALLOTS_KEY = re.compile(rf'[{{,]{_J_WS}"ballots"{_J_WS}:{_J_WS}\[')
+#: How many characters of ballots one scan takes (its matches are held at once).
+_SCAN_CHUNK = 1 << 20
+_JSON_WS = " \t\n\r"
+
+
+def _ballots_span(text: str) -> tuple[int, int] | None:
+    """Return where the ballots array opens and closes, if it is the file's last member."""
+    if text.count('"ballots"') != 1:
+        return None  # the word in a name or title too: not worth telling apart
+    m = _BALLOTS_KEY.search(text)
+    if m is None:
+        return None
+    end = len(text) - 1
+    while end >= 0 and text[end] in _JSON_WS:
+        end -= 1
+    if end < 0 or text[end] != "}":
+        return None
+    end -= 1
+    while end >= 0 and text[end] in _JSON_WS:
+        end -= 1
+    if end < m.end() or text[end] != "]":
+        return None
+    return m.end() - 1, end
+
+
+def _load_scanned(text: str, path: str | Path) -> Election | None:
+    """Read a file whose ballots array is last and plain, counting ballots by their text.
+
+    Each ballot's ranking (and count) is matched as text by a regular expression of the
+    JSON grammar, and identical texts are counted in C before any is decoded: a million
+    ballots are a quarter of a million distinct rankings, each decoded once.  The rest of the
+    file, with the ballots array emptied, goes through :func:`_load_fast`'s decoder and
+    checks.  Anything else -- a ballot written otherwise (keys in another order, a count
+    that is not a plain whole number), the ballots array not last, text between ballots
+    that the grammar does not allow -- returns None, for the C decoder's path.
+    """
+    span = _ballots_span(text)
+    if span is None:
+        return None
+    first, last = span
+    found: Counter[str] = Counter()
+    if text[first + 1 : last].strip(_JSON_WS) if last - first < 64 else True:
+        pos = first
+        while pos < last:
+            # Cut after a ballot's "}": were that "}" inside a name, the two halves would
+            # not scan as ballots, and the file goes to the C decoder's path.
+            cut = text.find("},", pos + _SCAN_CHUNK, last)
+            end = last if cut < 0 else cut + 1
+            found.update(_OBJECT_TEXT.findall(text, pos, end))
+            pos = end
+    if "" in found:
+        return None  # a character outside any object
+    papers: dict[str, int] = {}
+    unpapered: dict[str, None] = {}  # rankings only ever given a count of 0
+    plain, match = _PLAIN_BALLOT_OBJECT.fullmatch, _BALLOT_OBJECT.fullmatch
+    for written, times in found.items():
+        m = plain(written) or match(written)
+        if m is None:
+            return None
+        ranking, count = m.groups()
+        weight = times * int(count) if count else times
+        if weight:
+            papers[ranking] = papers.get(ranking, 0) + weight
+        else:
+            unpapered[ranking] = None
+    del found
+    merged: dict[tuple[Any, ...], int] = {}
+    rankings = list(papers.items())
+    rankings += [(r, 0) for r in unpapered if r not in papers]
+    for start in range(0, len(rankings), 65536):
+        batch = rankings[start : start + 65536]
+        try:
+            decoded = json.loads("[" + ",".join([r for r, _ in batch]) + "]")
+        except ValueError:
+            return None  # a bad escape: the careful parser names its line
+        for (_, weight), ranking in zip(batch, decoded, strict=True):
+            # "Bob" is short for ["Bob"]; the grammar allows nothing else in a ranking.
+            key = tuple([(r,) if type(r) is str else tuple(r) for r in ranking])
+            if key in merged:  # written twice over, with other spaces or escapes
+                merged[key] += weight
+            else:
+                merged[key] = weight
+    head = _decode(text[: first + 1] + text[last:])
+    if head is None or head[1]:
+        return None
+    try:
+        return _election(head[0], merged, path)
+    except _Fallback:
+        return None
 
 
 class _Fallback(Exception):
@@ -279,6 +409,20 @@ _CAND_KEYS = frozenset({"name", "party", "withdrawn"})
 def _load_fast(text: str, path: str | Path) -> Election | None:
     """Read a well-formed file with :func:`json.loads`, merging ballots as they are decoded.
 
+    See :func:`_decode`; the decoded document is checked as the careful parser checks it.
+    """
+    decoded = _decode(text)
+    if decoded is None:
+        return None
+    try:
+        return _election(decoded[0], decoded[1], path)
+    except _Fallback:
+        return None
+
+
+def _decode(text: str) -> tuple[Any, Counter[tuple[Any, ...]]] | None:
+    """Decode a file with :func:`json.loads`, merging ballots as they are decoded.
+
     The C decoder builds each ballot object and hands it to a hook that adds its ranking (as
     a tuple of tuples of names) to a running merge and returns a marker, so a million ballots
     never exist as a million dictionaries.  Anything the careful parser would refuse or read
@@ -289,6 +433,7 @@ def _load_fast(text: str, path: str | Path) -> Election | None:
     # Ballots of count 1 (most of them) are merged a block at a time by Counter's C loop.
     block: list[tuple[Any, ...]] = []
     add = block.append
+    unpapered: list[tuple[Any, ...]] = []
 
     def hook(pairs: list[tuple[str, Any]]) -> Any:
         n = len(pairs)
@@ -323,6 +468,8 @@ def _load_fast(text: str, path: str | Path) -> Election | None:
             merged.update(block)  # first come, first listed, as the careful parser merges
             block.clear()
             merged[key] += count
+        else:
+            unpapered.append(key)  # no papers, but its names are checked all the same
         return _BALLOT
 
     try:
@@ -333,15 +480,14 @@ def _load_fast(text: str, path: str | Path) -> Election | None:
             parse_constant=_fallback,
         )
         merged.update(block)
+        for key in unpapered:  # after every ballot with papers: their order is kept
+            merged.setdefault(key, 0)
     except (_Fallback, ValueError, RecursionError, TypeError):
         return None  # TypeError: a list where a name should be (unhashable)
-    try:
-        return _election(doc, merged, path)
-    except _Fallback:
-        return None
+    return doc, merged
 
 
-def _election(doc: Any, merged: Counter[tuple[Any, ...]], path: str | Path) -> Election:
+def _election(doc: Any, merged: Mapping[tuple[Any, ...], int], path: str | Path) -> Election:
     """Check the decoded document as the careful parser would; raise _Fallback if it errs."""
     if type(doc) is not dict or not doc.keys() <= _TOP_KEYS:
         raise _Fallback
