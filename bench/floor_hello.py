@@ -15,7 +15,8 @@ _HEADERS = [("Content-Type", "text/plain"), ("Content-Length", str(len(_BODY)))]
 
 
 def application(
-    environ: dict[str, Any], start_response: Callable[[str, list[tuple[str, str]]], Any]
+    environ: dict[str, Any],  # noqa: ARG001 (WSGI's signature; every request gets one answer)
+    start_response: Callable[[str, list[tuple[str, str]]], Any],
 ) -> Iterable[bytes]:
     """Answer every request with 200 and five bytes."""
     start_response("200 OK", _HEADERS)

@@ -148,7 +148,7 @@ def run(
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory(prefix="tellers-crash-") as tmp:
         root = Path(tmp)
-        with load.database(db, root) as url:
+        with load.database(db) as url:
             port = load.free_port()
             # Rate limits off: a voter retrying through twenty crashes opens their link more
             # often than the per-link limit allows a person (what is tested is durability).

@@ -100,8 +100,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def database(kind: str, data_dir: Path) -> Iterator[str | None]:
-    """Yield a fresh PostgreSQL URL (dropped afterwards), or None for SQLite in ``data_dir``."""
+def database(kind: str) -> Iterator[str | None]:
+    """Yield a fresh PostgreSQL URL (dropped afterwards), or None for SQLite.
+
+    SQLite's file is the service's default, in the data directory production_env sets.
+    """
     if kind == "sqlite":
         yield None
         return
@@ -444,7 +447,6 @@ async def run_voters(
     retry: bool = False,
     burst: bool = False,
     time_limit: float = 600.0,
-    stop: asyncio.Event | None = None,
 ) -> float:
     """Run every voter, ``concurrency`` at a time; return the wall-clock seconds taken.
 
@@ -851,7 +853,7 @@ def floor(a: argparse.Namespace) -> dict[str, Any]:
     results = []
     with tempfile.TemporaryDirectory(prefix="tellers-floor-") as tmp:
         root = Path(tmp)
-        with database(a.db, root) as url:
+        with database(a.db) as url:
             port = free_port()
             env = production_env(root, url, port, workers=a.workers, threads=a.threads)
             prepare(env)
@@ -971,7 +973,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="tellers-load-") as tmp:
         root = Path(tmp)
-        with database(a.db, root) as url:
+        with database(a.db) as url:
             port = free_port()
             env = production_env(root, url, port, workers=a.workers, threads=a.threads)
             t0 = time.perf_counter()

@@ -39,7 +39,7 @@ def main() -> None:
     a = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="tellers-profile-") as tmp:
         root = Path(tmp)
-        with load.database(a.db, root) as url:
+        with load.database(a.db) as url:
             env = load.production_env(root, url, 0, workers=1, threads=1)
             load.prepare(env)
             setup = load.child(env, "setup", {"voters": a.voters, "out": tmp, "pgbench_roll": 0})

@@ -96,7 +96,7 @@ def test_first_bad_file_stops_the_run(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_progress_bar_can_be_forced(tmp_path: Path) -> None:
     seen: list[str] = []
     results = count_command(
-        [folder(tmp_path, 2)], "av", progress=True, on_result=lambda p, r: seen.append(p.name)
+        [folder(tmp_path, 2)], "av", progress=True, on_result=lambda p, _: seen.append(p.name)
     )
     assert len(results) == 2 and seen == ["w0.blt", "w1.blt"]
     assert render_results(results, "json").count("\n") == 2

@@ -255,19 +255,20 @@ class RationalArithmetic:
         """Return a whole number as a Fraction."""
         return Fraction(n)
 
-    def muldiv(self, a: Value, b: Value, c: Value, *, rounding: Rounding) -> Fraction:
+    # rounding= is the Arithmetic protocol's: an exact arithmetic has nothing to round.
+    def muldiv(self, a: Value, b: Value, c: Value, *, rounding: Rounding) -> Fraction:  # noqa: ARG002
         """Return ``a * b / c`` exactly."""
         return Fraction(a) * b / c
 
-    def mul(self, a: Value, b: Value, *, rounding: Rounding) -> Fraction:
+    def mul(self, a: Value, b: Value, *, rounding: Rounding) -> Fraction:  # noqa: ARG002
         """Return ``a * b`` exactly."""
         return Fraction(a) * b
 
-    def div(self, a: Value, b: Value, *, rounding: Rounding) -> Fraction:
+    def div(self, a: Value, b: Value, *, rounding: Rounding) -> Fraction:  # noqa: ARG002
         """Return ``a / b`` exactly."""
         return Fraction(a) / b
 
-    def div_int(self, a: Value, n: int, *, rounding: Rounding) -> Fraction:
+    def div_int(self, a: Value, n: int, *, rounding: Rounding) -> Fraction:  # noqa: ARG002
         """Return ``a / n`` exactly."""
         return Fraction(a) / n
 

@@ -145,7 +145,7 @@ def test_two_candidates_of_one_name_are_told_apart_by_party(tmp_path: Path) -> N
     assert tellers.count(election).elected_names == ("John Smith (Red)",)
 
 
-def test_a_formula_name_is_quoted_in_csv(tmp_path: Path) -> None:
+def test_a_formula_name_is_quoted_in_csv() -> None:
     election = tellers.Election.from_orders(
         ["=HYPERLINK(1)", "+B", "-C", "@D", "E"], [((0,), 3), ((1,), 1), ((4,), 2)]
     )

@@ -719,7 +719,7 @@ def _droop_subject(rnd: DroopRound) -> tuple[str, int] | None:
     return None
 
 
-def _count_matching_lots(election: Election, droop: DroopCount, kept: list[DroopRound]) -> Result:
+def _count_matching_lots(election: Election, kept: list[DroopRound]) -> Result:
     """Count with seed 0, or, if Droop drew lots, with the first seed whose lots agree."""
     lots = any(kind == "lot" for rnd in kept for kind, *_ in rnd.ties)
     if not lots:
@@ -749,7 +749,7 @@ def test_matches_droop_reference(rel: Path | None) -> None:
 
     assert norm(election.names) == norm(droop.names)
     kept = _compared_rounds(droop)
-    result = _count_matching_lots(election, droop, kept)
+    result = _count_matching_lots(election, kept)
 
     assert result.valid == droop.nballots
     assert result.quota == droop.quota

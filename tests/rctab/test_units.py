@@ -141,7 +141,7 @@ def test_ask_mode_uses_answers_or_stops() -> None:
     with pytest.raises(ConfigurationError, match="asks the operator"):
         tabulate(election, rules)
     answered = RctabRules(
-        tiebreak_mode=TiebreakMode.ASK, max_skipped_ranks_allowed=None, ask=lambda q: "B"
+        tiebreak_mode=TiebreakMode.ASK, max_skipped_ranks_allowed=None, ask=lambda _: "B"
     )
     # C is eliminated; A and B then tie 2-2 with neither at the threshold, so the operator
     # picks the winner.

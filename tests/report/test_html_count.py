@@ -284,7 +284,7 @@ def test_cli_writes_the_html_report(shared_data: Path, tmp_path: Path) -> None:
     assert re.search(r"Result sheet, stages 1 to \d+ of 13", page)
 
 
-def test_pdf_is_an_a4_landscape_result_sheet(rendered: dict[str, Rendered], tmp_path: Path) -> None:
+def test_pdf_is_an_a4_landscape_result_sheet(rendered: dict[str, Rendered]) -> None:
     """``--format pdf``: WeasyPrint lays the print sheet out on A4 landscape pages, with no
     browser, and the CLI writes it."""
     weasyprint = pytest.importorskip("weasyprint")

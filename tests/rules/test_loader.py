@@ -61,7 +61,7 @@ def test_specific_rules() -> None:
     assert load("union-national-executive").ballot.duties  # type: ignore[union-attr]
 
 
-def test_resolve_by_path_or_name(tmp_path: Path) -> None:
+def test_resolve_by_path_or_name() -> None:
     """A path is used as given; a name finds the shipped file; a near miss is suggested."""
     assert resolve("labour-leader-2020") == shipped_path("labour-leader-2020")
     assert resolve(str(shipped_path("libdem-leader"))) == shipped_path("libdem-leader")

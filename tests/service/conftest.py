@@ -39,7 +39,7 @@ def fresh_rate_limits() -> None:
 
 
 @pytest.fixture
-def officials(db: Any) -> dict[str, User]:
+def officials(db: Any) -> dict[str, User]:  # noqa: ARG001 (needs the database)
     """An organiser, a returning officer, a scrutineer, two tellers and a bystander."""
     return {
         "organiser": make_user("olive", "Organisers"),

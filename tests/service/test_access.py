@@ -27,9 +27,8 @@ def _sign_in(c: Client, username: str, password: str) -> Any:
     return c.post(reverse("login"), {"username": username, "password": password})
 
 
-def test_five_wrong_passwords_lock_that_name_from_that_address(
-    officials: dict[str, User],
-) -> None:
+@pytest.mark.usefixtures("officials")
+def test_five_wrong_passwords_lock_that_name_from_that_address() -> None:
     guesser = Client(REMOTE_ADDR="203.0.113.9")
     for _ in range(5):
         r = _sign_in(guesser, "rita", "guess")

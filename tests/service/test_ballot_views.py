@@ -327,7 +327,7 @@ def test_the_method_is_explained_in_words_for_its_seats(make_election):
     )
 
 
-def test_no_vote_in_progress_is_refused_without_a_ballot(db):
+def test_no_vote_in_progress_is_refused_without_a_ballot():
     client = Client()
     for r in (
         client.get("/vote/ballot/"),

@@ -46,7 +46,7 @@ RANKINGS = [
 
 
 @pytest.fixture(scope="module")
-def browser(django_db_setup: None) -> Iterator[Any]:
+def browser(django_db_setup: None) -> Iterator[Any]:  # noqa: ARG001 (the test database first)
     """One headless Chromium for the whole module (as in test_browser_voter)."""
     path = require_chromium()
     from django.db import connections

@@ -30,7 +30,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def browser(django_db_setup: None) -> Iterator[Any]:
+def browser(django_db_setup: None) -> Iterator[Any]:  # noqa: ARG001 (the test database first)
     """One headless Chromium for the whole module."""
     path = require_chromium()
     from django.db import connections

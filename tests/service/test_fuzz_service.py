@@ -85,7 +85,7 @@ CELLS = st.one_of(
 
 
 @pytest.fixture
-def election(db: Any) -> Election:
+def election(db: Any) -> Election:  # noqa: ARG001 (needs the database)
     """A draft election with two sections, a cut-off and one member already on the roll."""
     org = Organisation.objects.create(name="Fuzz", slug="fuzz")
     e = Election.objects.create(
@@ -224,7 +224,7 @@ def test_the_checks_catch_what_they_should(
     fuzz.check_rulebook(SHIPPED[0])
     fuzz.check_rulebook("[electorate\n")  # FormatError: allowed
     # A form that ranked a candidate twice, a reader that raised KeyError: both caught.
-    monkeypatch.setattr(forms.RankingBallotForm, "ranking", lambda self: [1, 1])
+    monkeypatch.setattr(forms.RankingBallotForm, "ranking", lambda _self: [1, 1])
     with pytest.raises(AssertionError, match="ranked twice"):
         fuzz.check_ballot_form(3, [("c1", "1")], choice=False)
 

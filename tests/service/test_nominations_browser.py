@@ -66,9 +66,8 @@ def _url(live_server: Any, election: Any) -> str:
     return f"{live_server.url}/nominations/{election.organisation.slug}/{election.slug}/"
 
 
-def test_tracker_passes_axe_and_refreshes_itself(
-    browser, live_server, leader_2020, officials, fast_refresh
-):
+@pytest.mark.usefixtures("fast_refresh")
+def test_tracker_passes_axe_and_refreshes_itself(browser, live_server, leader_2020, officials):
     election = leader_2020
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()

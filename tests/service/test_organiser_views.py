@@ -121,7 +121,8 @@ def test_detail_shows_schedule_zone_candidates_and_roll_summary(draft: Election)
     assert '<td class="num">5</td>' in text
 
 
-def test_organiser_creates_organisation_and_election(officials: dict[str, User]) -> None:
+@pytest.mark.usefixtures("officials")
+def test_organiser_creates_organisation_and_election() -> None:
     c = client("organiser")
     r = c.post(reverse("elections:organisation_create"), {"name": "Branch", "slug": "branch"})
     assert r.status_code == 303
@@ -144,7 +145,8 @@ def test_organiser_creates_organisation_and_election(officials: dict[str, User])
     assert Appointment.objects.filter(election=e, user__username="olive").exists()
 
 
-def test_election_from_an_uploaded_rulebook(officials: dict[str, User]) -> None:
+@pytest.mark.usefixtures("officials")
+def test_election_from_an_uploaded_rulebook() -> None:
     from tellers.rules import resolve
 
     org = Organisation.objects.create(name="U", slug="u")
@@ -164,7 +166,8 @@ def test_election_from_an_uploaded_rulebook(officials: dict[str, User]) -> None:
     assert Election.objects.get(slug="own").office == "leader"
 
 
-def test_election_form_errors_are_linked_to_their_fields(officials: dict[str, User]) -> None:
+@pytest.mark.usefixtures("officials")
+def test_election_form_errors_are_linked_to_their_fields() -> None:
     org = Organisation.objects.create(name="U", slug="u")
     r = client("organiser").post(
         reverse("elections:election_create"),
@@ -177,7 +180,8 @@ def test_election_form_errors_are_linked_to_their_fields(officials: dict[str, Us
     assert not Election.objects.filter(slug="x").exists()
 
 
-def test_only_organisers_set_up(officials: dict[str, User]) -> None:
+@pytest.mark.usefixtures("officials")
+def test_only_organisers_set_up() -> None:
     for who in ("returning_officer", "scrutineer", "teller", "outsider"):
         c = client(who)
         assert c.get(reverse("elections:election_create")).status_code == 403
@@ -275,7 +279,8 @@ def test_roll_search_and_pages(draft: Election) -> None:
     assert "Reissue link" not in text
 
 
-def test_appoint_an_official(draft: Election, officials: dict[str, User]) -> None:
+@pytest.mark.usefixtures("officials")
+def test_appoint_an_official(draft: Election) -> None:
     r = client("organiser").post(
         reverse("elections:appoint", args=[draft.pk]), {"username": "otto", "role": "scrutineer"}
     )
@@ -392,7 +397,8 @@ def test_admin_hides_link_hashes_and_roll_files(draft: Election) -> None:
     assert "r.csv" in text and "SECRET-ROW" not in text
 
 
-def test_a_broken_uploaded_rulebook_is_reported(officials: dict[str, User]) -> None:
+@pytest.mark.usefixtures("officials")
+def test_a_broken_uploaded_rulebook_is_reported() -> None:
     org = Organisation.objects.create(name="U", slug="u")
     r = client("organiser").post(
         reverse("elections:election_create"),

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client, RequestFactory
 
 from tellers.service.elections.models import Election
@@ -82,8 +81,9 @@ def test_default_limits_let_a_crowd_behind_one_address_vote(
         assert _ip(1).get(f"/vote/{token}/").status_code == 303
 
 
+@pytest.mark.usefixtures("officials")
 def test_sign_in_requests_limited_per_address_and_per_email(
-    make_election: Callable[..., Election], officials: dict[str, User], settings: Any
+    make_election: Callable[..., Election], settings: Any
 ) -> None:
     settings.TELLERS_RATE_SIGN_IN_ADDRESS = "2/h"
     settings.TELLERS_RATE_SIGN_IN_IP = "4/h"

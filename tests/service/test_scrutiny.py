@@ -79,7 +79,8 @@ def test_the_figures_are_what_happened(make_election, officials, key_file) -> No
     assert "Statement (s.52(2))\n  not yet made" in text
 
 
-def test_before_the_close_no_count_is_reported(make_election, officials) -> None:
+@pytest.mark.usefixtures("officials")
+def test_before_the_close_no_count_is_reported(make_election) -> None:
     election = make_election(members=3)
     r = scrutineer_report(election)
     assert not r.counted and r.valid is None and r.spoilt is None and r.elected == []

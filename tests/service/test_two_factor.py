@@ -126,9 +126,8 @@ def test_an_enrolled_official_is_not_signed_in_until_the_code(
     assert r.status_code == 400 and "_auth_user_id" not in other.session
 
 
-def test_an_official_without_a_device_signs_in_with_the_password_alone(
-    officials: dict[str, User],
-) -> None:
+@pytest.mark.usefixtures("officials")
+def test_an_official_without_a_device_signs_in_with_the_password_alone() -> None:
     c = Client()
     r = _password(c, "olive")
     assert r.status_code == 302 and "_auth_user_id" in c.session
@@ -158,7 +157,7 @@ def test_a_session_signed_in_another_way_must_still_give_the_code(
     assert c.get(page).status_code == 200
 
 
-def test_the_admin_site_wants_the_code_from_enrolled_users(db: Any) -> None:
+def test_the_admin_site_wants_the_code_from_enrolled_users() -> None:
     admin = User.objects.create_superuser("ada", password="ada")
     c = Client()
     c.force_login(admin)

@@ -415,7 +415,7 @@ def _from_batches(batches: Iterator[Any], path: str | Path, pc: Any) -> Election
     if int(pref.max()) < _BITS and ncand < _BITS and (ncand + 1) ** width < INT64_LIMIT:
         arrays = _merged_by_bits(starts, per, pref, cand, ncand, width)
     else:
-        arrays = _merged_by_cells(seg, new, per, pref, cand, ncand, width)
+        arrays = _merged_by_cells(new, per, pref, cand, ncand, width)
     if arrays is None:
         return None
     return ArrayElection.create(order, arrays, title=title, source=str(path))
@@ -547,7 +547,6 @@ def _merged_by_bits(
 
 
 def _merged_by_cells(
-    seg: npt.NDArray[np.int64],
     new: npt.NDArray[np.bool_],
     per: npt.NDArray[np.intp],
     pref: npt.NDArray[np.int64],

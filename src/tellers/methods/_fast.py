@@ -207,8 +207,11 @@ class AvArrayPiles:
         """Return the first-preference totals and the valid papers."""
         return group_sum(self.piles.first, self.weights, self.n, self.bound), self.strict.valid
 
+    # av.Piles's signature; the rows keep their own mask of who continues.
     def exclude(
-        self, out: CandidateIndex, continuing: set[CandidateIndex]
+        self,
+        out: CandidateIndex,
+        continuing: set[CandidateIndex],  # noqa: ARG002
     ) -> tuple[list[int], int]:
         """Move ``out``'s rows to their next continuing preferences."""
         self.mask[out] = False
@@ -293,7 +296,8 @@ class GregoryArrays:
         batch: _Rows,
         value_of: Mapping[Any, Any] | None,
         continuing: set[CandidateIndex],
-        stage: int,
+        # PaperStore's signature: rows keep no stage, as no rule counted on rows reads one.
+        stage: int,  # noqa: ARG002
     ) -> tuple[list[Any], Any, Any]:
         """Pass rows on to their next continuing preferences at new values (None: unchanged)."""
         rows = batch.rows

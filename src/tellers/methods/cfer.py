@@ -147,7 +147,8 @@ class CferCount(WigmCount):
             return None
         return min(self.pending), None
 
-    def transfer_surplus(self, c: CandidateIndex, tie: TieBreak | None) -> None:
+    # The loop's signature; choose_surplus breaks no tie here, as every surplus moves at once.
+    def transfer_surplus(self, c: CandidateIndex, tie: TieBreak | None) -> None:  # noqa: ARG002
         """Transfer every elected candidate's surplus, as one round [10059(g)]."""
         movers = sorted(self.pending)
         total_transfers = [self.zero] * self.ncand

@@ -332,8 +332,13 @@ class Ers97Count(GregoryCount):
         last = max(p.stage for p in pile)  # stage 1 for first preferences [5.3.1]
         return [p for p in pile if p.stage == last]
 
+    # The hook contract's signature: [5.3.7] divides by the papers, not by the total.
     def surplus_values(
-        self, c: CandidateIndex, surplus: Value, total: Value, parcels: Sequence[Parcel]
+        self,
+        c: CandidateIndex,  # noqa: ARG002
+        surplus: Value,
+        total: Value,  # noqa: ARG002
+        parcels: Sequence[Parcel],
     ) -> dict[Value, Value]:
         """Return the transfer value: surplus / transferable papers, or present value [5.3.7]."""
         a = self.arith
@@ -354,8 +359,12 @@ class Ers97Count(GregoryCount):
         self._at_present_value = True
         return {v: v for v in values}
 
+    # The hook contract's signature: either way the whole difference goes one place.
     def surplus_remainder(
-        self, surplus: Value, moved: Value, nontransferable: Value
+        self,
+        surplus: Value,
+        moved: Value,
+        nontransferable: Value,  # noqa: ARG002
     ) -> tuple[Value, Value]:
         """Keep the non-transferable difference as loss, or all of it as non-transferable."""
         if self._at_present_value:

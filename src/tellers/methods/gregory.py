@@ -448,8 +448,13 @@ class GregoryCount:
         # the count's arithmetic (five for Scottish STV, scottish.PLACES).
         return self.arith.muldiv(surplus, value, total, rounding=Rounding.DOWN)  # [48(3)] A / B
 
+    # The hook contract's signature: a rule's hook may read whose surplus it is.
     def surplus_values(
-        self, c: CandidateIndex, surplus: Value, total: Value, parcels: Batch
+        self,
+        c: CandidateIndex,  # noqa: ARG002
+        surplus: Value,
+        total: Value,
+        parcels: Batch,
     ) -> dict[Value, Value]:
         """Map each present paper value among ``parcels`` to the value it carries on.
 
@@ -558,7 +563,7 @@ class GregoryCount:
         self.finish()
         return self.result()
 
-    def elect_reached(self, action: Action) -> list[Decision]:
+    def elect_reached(self, action: Action) -> list[Decision]:  # noqa: ARG002
         """Elect every continuing candidate who reached the quota, highest first.
 
         ``action`` is what the stage being closed did; the default rule does not need it.

@@ -120,7 +120,8 @@ class MplsCount(WigmCount):
         s = self.totals[c] - self.quota_value
         return s if s > 0 else self.zero
 
-    def elect_reached(self, action: Action) -> list[Decision]:
+    # The hook's signature: the round closes the same whatever it did.
+    def elect_reached(self, action: Action) -> list[Decision]:  # noqa: ARG002
         """Close a round: elect as [167.70(c)(1)a] says, or the surplus's candidate [d]."""
         decisions, self.queued = self.queued, []
         # 167.70(c)(1)a: "If the number of candidates, other than any undeclared write-in

@@ -95,8 +95,13 @@ class WigmCount(GregoryCount):
         random.Random(self.seed).shuffle(order)
         return tuple(order)
 
+    # The hook's signature; [D.1] has one order, whether electing or defeating.
     def break_tie(
-        self, tied: Sequence[CandidateIndex], *, lowest: bool, purpose: str
+        self,
+        tied: Sequence[CandidateIndex],
+        *,
+        lowest: bool,  # noqa: ARG002
+        purpose: str,
     ) -> tuple[CandidateIndex, TieBreak | None]:
         """Take the tied candidate earliest in the predetermined order [D.1]."""
         chosen, tie = break_by_order(tied, self.tie_order, purpose=purpose)

@@ -108,9 +108,7 @@ def _rounds_and_transfers(
     return s.rounds, s.transfers
 
 
-def _inactive_map(
-    config: ContestConfig, count: RctabCount, rt: RoundTally, last: int
-) -> dict[str, JsonValue]:
+def _inactive_map(count: RctabCount, rt: RoundTally, last: int) -> dict[str, JsonValue]:
     """Return a round's inactive ballots by reason (and the final-round surplus, last round)."""
     out: dict[str, JsonValue] = {
         "overvotes": rt.inactive(Status.OVERVOTE),
@@ -165,7 +163,7 @@ def detailed_json(
                 "tallyResults": _actions(count, rt.number, transfers),
                 "tally": dict(rt.tallies),
                 "threshold": rt.threshold,
-                "inactiveBallots": _inactive_map(config, count, rt, last),
+                "inactiveBallots": _inactive_map(count, rt, last),
             }
         )
     first = rounds[0] if rounds else None

@@ -25,7 +25,8 @@ _UNSAFE_MAIL = {
 
 
 def production_checks(
-    app_configs: Sequence[Any] | None = None, **kwargs: Any
+    app_configs: Sequence[Any] | None = None,  # noqa: ARG001 (Django passes it by name)
+    **kwargs: Any,
 ) -> list[CheckMessage]:
     """Return an error for every unsafe setting when DEBUG is off."""
     if settings.DEBUG:

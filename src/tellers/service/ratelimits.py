@@ -53,18 +53,20 @@ def client_ip(request: HttpRequest) -> str:
 def rate_setting(name: str) -> Callable[[str, HttpRequest], str]:
     """A rate read from settings when the request comes, so tests and operators can change it."""
 
-    def rate(group: str, request: HttpRequest) -> str:
+    # django-ratelimit calls a rate callable as rate(group, request).
+    def rate(_group: str, _request: HttpRequest) -> str:
         return str(getattr(settings, name))
 
     return rate
 
 
-def _token(group: str, request: HttpRequest) -> str:
+# django-ratelimit calls a key callable as key(group, request).
+def _token(_group: str, request: HttpRequest) -> str:
     match = request.resolver_match
     return str(match.kwargs.get("token", "")) if match is not None else ""
 
 
-def _address(group: str, request: HttpRequest) -> str:
+def _address(_group: str, request: HttpRequest) -> str:
     return str(request.POST.get("email", "")).strip().casefold()
 
 
@@ -109,7 +111,8 @@ def code_limits(group: str) -> Callable[[F], F]:
     return decorate
 
 
-def too_many(request: HttpRequest, exception: Exception) -> HttpResponse:
+# Called as a handler, (request, exception); the exception says no more than that the limit hit.
+def too_many(request: HttpRequest, exception: Exception) -> HttpResponse:  # noqa: ARG001
     """The page for a request over a limit (``RATELIMIT_VIEW``): 429, and what to do."""
     response = render(request, "too_many.html", status=429)
     response["Retry-After"] = "3600"

@@ -212,7 +212,6 @@ def _stage_table(result: Result, election: Election | None, stages: list[int], n
 
 def _facts(
     result: Result,
-    election: Election | None,
     source_sha256: str | None,
     source_name: str | None,
 ) -> str:
@@ -383,7 +382,7 @@ def render_count_fragment(
     if facts:
         out += [
             f"<h{h}>{esc(_title(result, election))}</h{h}>",
-            _facts(result, election, source_sha256, source_name),
+            _facts(result, source_sha256, source_name),
         ]
     out.append(f"<h{sub}>Result sheet</h{sub}>")
     out += [_stage_table(result, election, b, n) for b in _blocks(n, _block_size(result, election))]

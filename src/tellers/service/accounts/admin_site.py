@@ -26,7 +26,8 @@ class TellersAdminSite(admin.AdminSite):
         user = request.user
         return super().has_permission(request) and not must_verify(user) and not must_enrol(user)
 
-    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    # AdminSite.login's signature: the service's own sign-in page takes no admin context.
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:  # noqa: ARG002
         return redirect_to_login(
             request.GET.get("next", reverse("admin:index")), login_url=reverse("login")
         )

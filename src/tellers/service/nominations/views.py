@@ -246,7 +246,7 @@ def _member_or_403(request: HttpRequest) -> RollEntry:
     return entry
 
 
-def _words(request: HttpRequest, entry: RollEntry) -> int:
+def _words(entry: RollEntry) -> int:
     contest = Contest.objects.filter(election_id=entry.election_id).first()
     return contest.statement_words if contest else 500
 
@@ -255,7 +255,7 @@ def _words(request: HttpRequest, entry: RollEntry) -> int:
 def member_declare(request: HttpRequest) -> HttpResponse:
     """Declare the member's own candidacy."""
     entry = _member_or_403(request)
-    form = StatementForm(_words(request, entry), request.POST)
+    form = StatementForm(_words(entry), request.POST)
     if form.is_valid():
         _act(
             request,
@@ -274,7 +274,7 @@ def member_statement(request: HttpRequest) -> HttpResponse:
     """Change the member's statement."""
     entry = _member_or_403(request)
     candidacy = get_object_or_404(Candidacy, election_id=entry.election_id, entry=entry)
-    form = StatementForm(_words(request, entry), request.POST)
+    form = StatementForm(_words(entry), request.POST)
     if form.is_valid():
         _act(
             request,

@@ -343,7 +343,12 @@ def result(request: HttpRequest, org_slug: str, election_slug: str) -> HttpRespo
 
 
 @require_http_methods(["GET"])
-def download(request: HttpRequest, org_slug: str, election_slug: str, name: str) -> HttpResponse:
+def download(
+    request: HttpRequest,  # noqa: ARG001 (a view's first argument)
+    org_slug: str,
+    election_slug: str,
+    name: str,
+) -> HttpResponse:
     """Serve one file of the published bundle."""
     if name not in DOWNLOADS:
         raise Http404("No such file in the bundle.")
@@ -358,7 +363,11 @@ def download(request: HttpRequest, org_slug: str, election_slug: str, name: str)
 
 
 @require_http_methods(["GET"])
-def bundle(request: HttpRequest, org_slug: str, election_slug: str) -> HttpResponse:
+def bundle(
+    request: HttpRequest,  # noqa: ARG001 (a view's first argument)
+    org_slug: str,
+    election_slug: str,
+) -> HttpResponse:
     """Serve the whole published bundle as a zip."""
     election, pub = _published(org_slug, election_slug)
     response = HttpResponse(bytes(pub.bundle), content_type="application/zip")
