@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 
 from tellers.service.ballots.models import SealedBallot
+from tellers.service.ballots.sealing import open_marks
 from tellers.service.elections import actions
 from tellers.service.elections.models import RollEntry
 from tellers.service.publication.actions import close_ballot
@@ -91,6 +93,31 @@ def test_happy_path_from_link_to_receipt(make_election):
     r = client.post("/vote/review/")
     assert r.status_code == 303 and r["Location"] == "/vote/receipt/"
     assert SealedBallot.objects.filter(election=election).count() == 1
+
+
+def test_a_ranking_marked_but_not_cast_is_sealed_in_the_session(make_election):
+    """Between "Continue" and "Cast my vote" the session row pairs the voter's token hash with
+    their marks; decoded (Django signs session data, it does not encrypt it) it must not give
+    the ranking, which only the site's secret key opens."""
+    election = make_election(candidates=("Ann", "Ben", "Cal", "Dee"), members=2)
+    _, token = _one_link(election)
+    client = Client()
+    _open(client, token)
+    r = client.post("/vote/ballot/", {"c0": "3", "c1": "1", "c2": "", "c3": "2"})
+    assert r.status_code == 303
+    [row] = Session.objects.all()
+    decoded = row.get_decoded()
+    held = decoded["ballots.ranking"]
+    # Every plain form of the ranking [1, 3, 0] (0- or 1-based, list or names) is absent.
+    for form in ("[1, 3, 0]", "[1,3,0]", "[2, 4, 1]", "[2,4,1]", "Ben", "Dee"):
+        assert form not in str(decoded) and form not in row.session_data
+    assert not isinstance(held, list)
+    # Held all the same: the review shows it, and it opens only with the site's secret.
+    assert re.search(
+        r"<li>Ben</li>\s*<li>Dee</li>\s*<li>Ann</li>", client.get("/vote/review/").content.decode()
+    )
+    assert open_marks(settings.SECRET_KEY, held) == [1, 3, 0]
+    assert open_marks(settings.SECRET_KEY + "x", held) is None
 
 
 def test_change_brings_back_the_numbers_given(make_election):

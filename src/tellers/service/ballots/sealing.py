@@ -31,9 +31,11 @@ __all__ = [
     "Opened",
     "new_key_file",
     "open_ballot",
+    "open_marks",
     "read_key_file",
     "receipt_code",
     "seal_ballot",
+    "seal_marks",
 ]
 
 #: Sealed payloads are padded to a multiple of this many bytes.
@@ -68,6 +70,40 @@ def open_ballot(box: SealedBox[PrivateKey], sealed: bytes) -> Opened:
     if data.get("v") != 1:
         raise ValueError("unknown sealed ballot version")
     return Opened(tuple(int(c) for c in data["r"]), int(data["w"]))
+
+
+def _marks_box(secret: str) -> nacl.secret.SecretBox:
+    # A key of its own, derived from the site's secret: the session store (a database row, or
+    # Redis) never holds the marks under a key that is also in the database.
+    key = hashlib.blake2b(secret.encode(), digest_size=32, person=b"tellers.marks").digest()
+    return nacl.secret.SecretBox(key)
+
+
+def seal_marks(secret: str, ranking: Sequence[int]) -> str:
+    """Encrypt a ranking marked but not yet cast, for the voter's session, as text.
+
+    Between "Continue" and "Cast my vote" the ranking waits in the server's session, which a
+    database thief (or a backup, or the write-ahead log after the row is gone) can read:
+    Django signs session data but does not encrypt it.  Sealed here (XSalsa20-Poly1305, padded
+    as cast ballots are) it is readable only with the site's secret key, which is not in the
+    database.
+    """
+    raw = json.dumps(list(ranking), separators=(",", ":")).encode("ascii")
+    padded = raw.ljust(len(raw) + -len(raw) % PAD)
+    return base64.urlsafe_b64encode(bytes(_marks_box(secret).encrypt(padded))).decode("ascii")
+
+
+def open_marks(secret: str, sealed: object) -> list[int] | None:
+    """Return the ranking :func:`seal_marks` sealed, or None if ``sealed`` is not one."""
+    if not isinstance(sealed, str):
+        return None
+    try:
+        data = json.loads(_marks_box(secret).decrypt(base64.urlsafe_b64decode(sealed)))
+    except (ValueError, nacl.exceptions.CryptoError):
+        return None
+    if not isinstance(data, list) or not all(type(c) is int for c in data):
+        return None
+    return data
 
 
 def receipt_code(sealed: bytes) -> str:

@@ -27,10 +27,12 @@ from ..pages import see_other
 from ..ratelimits import link_limits
 from .actions import _ballot_open, cast_ballot, voter_for_token
 from .forms import ChoiceBallotForm, RankingBallotForm, field_name
+from .sealing import open_marks, seal_marks
 
 __all__ = ["ballot", "receipt", "review", "start"]
 
-#: Session keys.  VOTER: {"election", "token_hash"}; RANKING: positions in preference order.
+#: Session keys.  VOTER: {"election", "token_hash"}; RANKING: positions in preference order,
+#: sealed under a key derived from the site's secret (:func:`seal_marks`), never in clear.
 VOTER = "ballots.voter"
 RANKING = "ballots.ranking"
 #: After casting, the receipt is kept in a signed cookie that lasts until the browser closes,
@@ -95,6 +97,11 @@ def _voter(request: HttpRequest) -> _Ballot | None:
     if entry is None or not _ballot_open(entry.election):
         return None
     return _Ballot(entry.election, h)
+
+
+def _marked(request: HttpRequest) -> list[int] | None:
+    """Return the ranking this session marked and has not yet cast, if any."""
+    return open_marks(settings.SECRET_KEY, request.session.get(RANKING))
 
 
 def _candidates(election: Election) -> list[Candidate]:
@@ -173,11 +180,11 @@ def ballot(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = _form(election, candidates, data=request.POST)
         if form.is_valid():
-            request.session[RANKING] = form.ranking()
+            request.session[RANKING] = seal_marks(settings.SECRET_KEY, form.ranking())
             return _see_other("review")
     else:
         initial: dict[str, Any] = {}
-        ranking = request.session.get(RANKING) or []
+        ranking = _marked(request) or []
         if election.method == "fptp" and ranking:
             initial["choice"] = ranking[0]
         else:
@@ -213,7 +220,7 @@ def review(request: HttpRequest) -> HttpResponse:
             return _see_other("receipt")  # a second press of "Cast my vote"
         return _refusal(request)
     election = voter.election
-    ranking = request.session.get(RANKING)
+    ranking = _marked(request)
     if not ranking:
         return _see_other("ballot")
     names = {c.position: c.name for c in _candidates(election)}
