@@ -529,7 +529,12 @@ def test_progress_bar_shows_file_names_as_text(
     assert "b[red].blt" in capsys.readouterr().err
 
 
+# The child starts with Ctrl-C's default action, as under a terminal: a test run started in
+# the background by a non-interactive shell (``.ci/run &``) passes SIGINT down ignored, and a
+# Python started with it ignored never raises KeyboardInterrupt.
 _SLOW = """
+import signal
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import sys, time, tellers.batch, tellers.cli
 real = tellers.batch.read
 def slow(*a, **k):
