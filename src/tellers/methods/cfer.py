@@ -155,32 +155,13 @@ class CferCount(WigmCount):
         nontransferable = loss = self.zero
         notes: list[str] = []
         for c in movers:
-            self.pending.remove(c)
-            total = self.totals[c]
-            # (d): "The surplus for the candidate is the votes for the candidate that are in
-            # excess of the threshold."
-            surplus = total - self.quota_value
-            parcels = self.surplus_parcels(c)
-            self.papers.remove(c, parcels)
-            values = self.papers.values(parcels)
-            # (g)(3): "While ballots are being transferred from the elected candidate, the
-            # surplus and the votes for the elected candidate do not change."
-            value_of = self.surplus_values(c, surplus, total, parcels)
-            # (g)(1): "Each ballot counting for the elected candidate shall be transferred to
-            # and counted for the highest ranked continuing candidate on that ballot using a
-            # new transfer value."
-            transfers, nontr, moved = self.move(parcels, value_of)
-            # (g)(3): "After all ballots are transferred from the elected candidate ... the
-            # votes for the elected candidate is set equal to the threshold."
-            self.totals[c] = self.quota_value
-            transfers[c] = -surplus
-            nontr, lost = self.surplus_remainder(surplus, moved, nontr)
-            nontransferable += nontr
-            loss += lost
-            total_transfers = [x + y for x, y in zip(total_transfers, transfers, strict=True)]
-            shown = ", ".join(str(self.dec(value_of[v])) for v in sorted(values, reverse=True))
+            # (d), (g)(1) and (g)(3), quoted where GregoryCount.move_surplus does them.
+            m = self.move_surplus(c)
+            nontransferable += m.nontransferable
+            loss += m.loss
+            total_transfers = [x + y for x, y in zip(total_transfers, m.transfers, strict=True)]
             name = self.election.candidates[c].name
-            notes.append(f"{name} ({self.dec(surplus)}; transfer value {shown})")
+            notes.append(f"{name} ({self.dec(m.surplus)}; transfer value {m.shown})")
         self.exhausted += nontransferable
         self.loss += loss
         self.record(

@@ -101,12 +101,13 @@ subclass WIGM and inherit what it overrides.
     (certain losers first; then the largest surplus of a continuing candidate), ERS97 [5.2.2,
     5.2.3] (deferral).
 ``surplus_parcels(c)``
-    From ``transfer_surplus``.  Returns the papers (got from ``papers.pile(c)``) that carry
-    ``c``'s surplus.  Default [48(1)]: all of them; kept by WIGM-PRF [B.3], CfER
+    From ``move_surplus`` (the one transfer of one surplus, which ``transfer_surplus`` and
+    CfER's every-surplus round both call).  Returns the papers (got from ``papers.pile(c)``)
+    that carry ``c``'s surplus.  Default [48(1)]: all of them; kept by WIGM-PRF [B.3], CfER
     [10059(g)(1)] and Minneapolis.  Overridden by ERS97 [5.3.1, 5.3.2] (the last batch
     received).
 ``surplus_values(c, surplus, total, parcels)``
-    From ``transfer_surplus``; ``surplus`` = ``total`` - quota > 0.  Returns a map from every
+    From ``move_surplus``; ``surplus`` = ``total`` - quota > 0.  Returns a map from every
     paper value present in ``parcels`` to the value it carries on.  Default [48(3)-(4)]: each
     through ``transfer_value``; kept by all but ERS97.  Overridden by ERS97 [5.3.7] (the
     surplus shared among the transferable papers, or their present value).
@@ -117,7 +118,7 @@ subclass WIGM and inherit what it overrides.
     truncation, as the default), Minneapolis [167.20 Surplus fraction, Transfer value] (the
     fraction truncated, then its product with the value).
 ``surplus_remainder(surplus, moved, nontransferable)``
-    From ``transfer_surplus`` once the papers have moved.  Returns (non-transferable, loss),
+    From ``move_surplus`` once the papers have moved.  Returns (non-transferable, loss),
     summing to ``surplus`` - ``moved``.  Default [48(1)(b)]: the papers with no next
     preference, at their new values, are non-transferable; the rest is rounding loss.
     Overridden by ERS97 [5.3.7, 6.11].
@@ -148,16 +149,16 @@ subclass WIGM and inherit what it overrides.
     vacancies remain.  Overridden by Minneapolis [167.70(c)(1)f] (in a round of its own unless
     the final defeat's round).
 
-Two loop steps are extended (or, by CfER's ``transfer_surplus``, replaced) by some rules,
-which keep every invariant above.  ``exclude``: ERS97 [5.5.1] (a proposed exclusion that leaves as
-many continuing candidates as places moves no papers), WIGM-PRF with ``defeat_batch`` [B.2,
-D.3], CfER [10059(i)] and Minneapolis [167.70(c)(1)e] (a defeat that completes the count
-transfers nothing: ``WigmCount.defeat_in_place``).  ``transfer_surplus``: CfER [10059(g)]
-(every surplus in one round) and Minneapolis [167.70(c)(1)d] (elects the candidate, then moves
-the surplus).  The class attributes ``method``, ``quota_reason``, ``exclusion_reason``,
-``deemed_reason`` and ``reads_parcels`` are part of the contract too: the reasons are written
-into the decisions, with the rule's clause.  A new rule on this loop adds itself to the lines
-above and to ``tests/methods/test_gregory.py``, which holds every rule to the invariants.
+Two loop steps are extended (or, by CfER's ``transfer_surplus``, replaced) by some rules, which keep
+every invariant above.  ``exclude``: ERS97 [5.5.1] (a proposed exclusion that leaves as many
+continuing candidates as places moves no papers), WIGM-PRF with ``defeat_batch`` [B.2, D.3], CfER
+[10059(i)] and Minneapolis [167.70(c)(1)e] (a defeat that completes the count transfers nothing:
+``WigmCount.defeat_in_place``).  ``transfer_surplus``: CfER [10059(g)] (every surplus in one round,
+each through ``move_surplus``) and Minneapolis [167.70(c)(1)d] (elects the candidate, then moves the
+surplus).  The class attributes ``method``, ``quota_reason``, ``exclusion_reason``,
+``deemed_reason`` and ``reads_parcels`` are part of the contract too: the reasons are written into
+the decisions, with the rule's clause.  A new rule on this loop adds itself to the lines above and
+to ``tests/methods/test_gregory.py``, which holds every rule to the invariants.
 """
 
 from __future__ import annotations
@@ -184,6 +185,18 @@ from ._ties import Lot, break_by_history
 from .base import resolve_seats, strict_preferences
 
 __all__ = ["GregoryCount", "PaperStore", "Parcel", "ParcelStore"]
+
+
+@dataclass(frozen=True, slots=True)
+class SurplusMove:
+    """One surplus moved (:meth:`GregoryCount.move_surplus`): what the stage records of it."""
+
+    surplus: Value
+    transfers: list[Value]
+    nontransferable: Value
+    loss: Value
+    #: The transfer values, highest first, as the stage's note shows them.
+    shown: str
 
 
 @dataclass(slots=True)
@@ -617,26 +630,44 @@ class GregoryCount:
         self.totals = list(map(add, self.totals, transfers))
         return transfers, nontransferable, moved
 
-    def transfer_surplus(self, c: CandidateIndex, tie: TieBreak | None) -> None:
-        """Pass on ``c``'s surplus as one stage."""
+    def move_surplus(self, c: CandidateIndex) -> SurplusMove:
+        """Move ``c``'s surplus onto the papers' next preferences, leaving ``c`` at the quota.
+
+        The one transfer of one surplus, whether a stage moves one (the Scottish Order, WIGM)
+        or several together (CfER 10059(g)).  The caller records the stage and adds the
+        non-transferable and loss to the count's.
+        """
         self.pending.remove(c)
         # [48(3)] "the surplus of the transferring candidate" over "the total number of votes
-        # credited to that candidate"
+        # credited to that candidate"; CfER (d): "the votes for the candidate that are in
+        # excess of the threshold"
         total = self.totals[c]
         surplus = total - self.quota_value  # [48(3)] the surplus
         parcels = self.surplus_parcels(c)
         self.papers.remove(c, parcels)
         values = self.papers.values(parcels)
+        # CfER (g)(3): "While ballots are being transferred from the elected candidate, the
+        # surplus and the votes for the elected candidate do not change."
         value_of = self.surplus_values(c, surplus, total, parcels)
+        # CfER (g)(1): each ballot "transferred to and counted for the highest ranked
+        # continuing candidate on that ballot using a new transfer value"
         transfers, nontr, moved = self.move(parcels, value_of)
+        # CfER (g)(3): afterwards "the votes for the elected candidate is set equal to the
+        # threshold"; under the Order the surplus is simply what the candidate passes on
         self.totals[c] = self.quota_value
         transfers[c] = -surplus
         nontr, loss = self.surplus_remainder(surplus, moved, nontr)
+        shown = ", ".join(str(self.dec(value_of[v])) for v in sorted(values, reverse=True))
+        return SurplusMove(surplus, transfers, nontr, loss, shown)
+
+    def transfer_surplus(self, c: CandidateIndex, tie: TieBreak | None) -> None:
+        """Pass on ``c``'s surplus as one stage."""
+        m = self.move_surplus(c)
+        transfers, nontr, loss = m.transfers, m.nontransferable, m.loss
         self.exhausted += nontr
         self.loss += loss
         name = self.election.candidates[c].name
-        shown = ", ".join(str(self.dec(value_of[v])) for v in sorted(values, reverse=True))
-        note = f"Surplus of {name} ({self.dec(surplus)}); transfer value {shown}"
+        note = f"Surplus of {name} ({self.dec(m.surplus)}); transfer value {m.shown}"
         if tie is not None:
             note += f"; equal surpluses, decided by {tie.method}"
         self.record(transfers, note, [], Action.SURPLUS, (c,), nontr, loss, tie)
