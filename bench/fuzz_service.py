@@ -250,7 +250,7 @@ def _roll_input(fdp: Any) -> tuple[str, bytes]:
     if mode == 1:  # CSV text under a valid header
         return "roll.csv", ROLL_HEADER.encode() + fdp.ConsumeBytes(fdp.remaining_bytes())
     if mode == 2:  # a workbook of fuzzed cells under a valid header
-        rows: list[list[object]] = [ROLL_HEADER.strip().split(",")]
+        rows: list[list[object]] = [list(ROLL_HEADER.strip().split(","))]
         while fdp.remaining_bytes() > 0 and len(rows) < 50:
             row: list[object] = []
             for _ in range(fdp.ConsumeIntInRange(0, 9)):
@@ -310,7 +310,7 @@ def main(argv: list[str]) -> None:
             n = fdp.ConsumeIntInRange(1, 12)
             choice = fdp.ConsumeBool()
             keys = [f"c{i}" for i in range(0, n + 2)] + ["choice", "csrfmiddlewaretoken", ""]
-            pairs = []
+            pairs: list[tuple[str, str]] = []
             while fdp.remaining_bytes() > 0 and len(pairs) < 40:
                 key = keys[fdp.ConsumeIntInRange(0, len(keys) - 1)]
                 pairs.append((key, fdp.ConsumeUnicodeNoSurrogates(fdp.ConsumeIntInRange(0, 12))))
@@ -319,7 +319,7 @@ def main(argv: list[str]) -> None:
             check_rulebook(fdp.ConsumeUnicodeNoSurrogates(fdp.remaining_bytes()))
         else:
             base = shipped[fdp.ConsumeIntInRange(0, len(shipped) - 1)]
-            ops = []
+            ops: list[tuple[int, int, str]] = []
             while fdp.remaining_bytes() > 0 and len(ops) < 6:
                 ops.append(
                     (

@@ -850,7 +850,7 @@ async def hammer(
 
 def floor(a: argparse.Namespace) -> dict[str, Any]:
     """Requests per second of each FLOOR_TARGETS app under the service's gunicorn config."""
-    results = []
+    results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="tellers-floor-") as tmp:
         root = Path(tmp)
         with database(a.db) as url:
